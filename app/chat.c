@@ -1,0 +1,396 @@
+/*
+ * chat.c: one chat turn.  Order matters: red flags are checked before
+ * retrieval, so a person describing an emergency is told to call 112
+ * whatever else the message says.  The answer is computed from the
+ * message in memory; only its redacted form is written to the log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "chat.h"
+#include "db.h"
+#include "http.h"
+#include "index.h"
+#include "langid.h"
+#include "lex.h"
+#include "log.h"
+#include "neuvo.h"
+#include "redact.h"
+#include "turn.h"
+#include "utf8.h"
+
+#define CHAT_MAXCHARS	1000
+
+struct chat_turn {
+	const char		*lang;
+	const char		*session;
+	char			*message;	/* trimmed, in the body */
+	int			 answer_id;	/* requested by id */
+	const char		*kind;
+	json_t			*reply;		/* kb.reply() of the answer */
+	struct turn_decision	 d;
+};
+
+static int	chat_parse(struct http_request *, json_t *, struct chat_turn *);
+static int	chat_decide(struct neuvo *, struct chat_turn *);
+static int	chat_retrieve(struct neuvo *, struct chat_turn *);
+static json_t	*chat_fetch(struct neuvo *, enum db_stmt, const char *,
+		    const char *);
+static int	chat_log(struct neuvo *, struct chat_turn *, char *, size_t);
+static json_t	*chat_response(struct neuvo *, struct chat_turn *,
+		    const char *);
+
+int
+chat_session_valid(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+/* Validates the request's fields; on failure the error has been sent. */
+static int
+chat_parse(struct http_request *req, json_t *body, struct chat_turn *t)
+{
+	json_t	*msg = json_object_get(body, "message");
+	json_t	*lang = json_object_get(body, "lang");
+	json_t	*sess = json_object_get(body, "session");
+	json_t	*aid = json_object_get(body, "answer_id");
+	size_t	 chars;
+
+	if (lang != NULL && !json_is_null(lang) && (!json_is_string(lang) ||
+	    !langid_valid(json_string_value(lang)))) {
+		http_send_error(req, 400, "invalid_field",
+		    "lang must be one of fi, sv, en", NULL);
+		return -1;
+	}
+	t->lang = json_is_string(lang) ? json_string_value(lang) : NULL;
+	if (sess != NULL && !json_is_null(sess) && (!json_is_string(sess) ||
+	    !chat_session_valid(json_string_value(sess)))) {
+		http_send_error(req, 400, "invalid_field",
+		    "session must be 1-64 characters of [A-Za-z0-9_-]", NULL);
+		return -1;
+	}
+	t->session = json_is_string(sess) ? json_string_value(sess) : NULL;
+	if (msg == NULL || json_is_null(msg)) {
+		if (json_is_integer(aid) && json_integer_value(aid) > 0 &&
+		    json_integer_value(aid) < 1000000000) {
+			t->answer_id = (int)json_integer_value(aid);
+			return 0;
+		}
+		http_send_error(req, 400, aid != NULL ? "invalid_field" :
+		    "missing_message", aid != NULL ? "answer_id must be a "
+		    "positive integer" : "message is required", NULL);
+		return -1;
+	}
+	if (!json_is_string(msg)) {
+		http_send_error(req, 400, "invalid_field",
+		    "message must be a string", NULL);
+		return -1;
+	}
+	t->message = utf8_trim((char *)json_string_value(msg));
+	chars = utf8_count(t->message, strlen(t->message));
+	if (chars == 0) {
+		http_send_error(req, 400, "missing_message",
+		    "message is empty", NULL);
+		return -1;
+	}
+	if (chars > CHAT_MAXCHARS) {
+		http_send_error(req, 400, "message_too_long",
+		    "message is longer than 1000 characters", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* A JSON value from a one-row, one-column statement, or NULL. */
+static json_t *
+chat_fetch(struct neuvo *nv, enum db_stmt s, const char *a, const char *b)
+{
+	const char	*params[2] = { a, b };
+	PGresult	*res;
+	json_t		*v = NULL;
+
+	if ((res = db_exec(nv->db, s, params)) == NULL)
+		return NULL;
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		v = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	else
+		v = json_null();
+	PQclear(res);
+	return v;
+}
+
+static int
+chat_int(const char *s)
+{
+	long long	 v;
+
+	return config_parse_number(s, 0, 2000000000, &v) == 0 ? (int)v : 0;
+}
+
+/* Red flags first: every word of a phrase must be among the message's
+ * base forms or words.  Returns 1 on a match, 0 if none, -1 on failure. */
+static int
+chat_redflag(struct neuvo *nv, struct chat_turn *t)
+{
+	const char	*p[2];
+	char		*words, *arr = NULL;
+	PGresult	*res = NULL;
+	int		 rc = -1;
+
+	if ((words = lex_terms(nv->lex, t->lang, t->message, 1)) == NULL ||
+	    (arr = db_array(words)) == NULL)
+		goto out;
+	p[0] = t->lang;
+	p[1] = arr;
+	if ((res = db_exec(nv->db, DB_REDFLAG, p)) == NULL)
+		goto out;
+	rc = 0;
+	if (PQntuples(res) == 1) {
+		t->d.kind = TURN_ANSWER;
+		t->d.answer_id = chat_int(PQgetvalue(res, 0, 0));
+		t->d.score = 1.0;
+		rc = 1;
+	}
+out:
+	PQclear(res);
+	free(words);
+	free(arr);
+	return rc;
+}
+
+/* The ranked search and the policy.  Returns -1 when the database failed. */
+static int
+chat_retrieve(struct neuvo *nv, struct chat_turn *t)
+{
+	struct turn_candidate	 c[TURN_MAXCAND];
+	struct turn_policy	 pol;
+	const char		*p[4];
+	char			*terms, *arr = NULL, lim[8];
+	PGresult		*res = NULL;
+	int			 i, n = 0, rc = -1;
+
+	if ((terms = lex_terms(nv->lex, t->lang, t->message, 0)) == NULL ||
+	    (arr = db_array(terms)) == NULL)
+		goto out;
+	snprintf(lim, sizeof(lim), "%d", TURN_MAXCAND);
+	p[0] = t->lang;
+	p[1] = arr;
+	p[2] = t->message;
+	p[3] = lim;
+	if ((res = db_exec(nv->db, DB_SEARCH, p)) == NULL)
+		goto out;
+	for (i = 0; i < PQntuples(res) && n < TURN_MAXCAND; i++, n++) {
+		c[n].id = chat_int(PQgetvalue(res, i, 0));
+		c[n].score = strtod(PQgetvalue(res, i, 1), NULL);
+	}
+	pol.answer_threshold = nv->cfg.answer_threshold;
+	pol.clarify_threshold = nv->cfg.clarify_threshold;
+	pol.margin = nv->cfg.answer_margin;
+	pol.clarify_max = (size_t)nv->cfg.clarify_max;
+	turn_decide(&pol, c, (size_t)n, &t->d);
+	rc = 0;
+out:
+	PQclear(res);
+	free(terms);
+	free(arr);
+	return rc;
+}
+
+/* The k-th number of an integer[] literal such as "{12,7,3}", or 0. */
+static int
+chat_nth(const char *s, int k)
+{
+	char	*end;
+	long	 v;
+
+	if (*s == '{')
+		s++;
+	for (; k > 1 && *s != '\0'; s++)
+		if (*s == ',')
+			k--;
+	if (k != 1)
+		return 0;
+	v = strtol(s, &end, 10);
+	return (end != s && v > 0 && v < 2000000000) ? (int)v : 0;
+}
+
+/* A number typed after quick replies picks one of them.  Returns 1 when
+ * it did, 0 when the message is no such choice, -1 on failure. */
+static int
+chat_choice(struct neuvo *nv, struct chat_turn *t)
+{
+	const char	*p[1] = { t->session };
+	PGresult	*res;
+	int		 k, id = 0;
+
+	if (t->session == NULL || (k = turn_choice(t->message)) == 0)
+		return 0;
+	if ((res = db_exec(nv->db, DB_LAST_SUGGESTIONS, p)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		id = chat_nth(PQgetvalue(res, 0, 0), k);
+	PQclear(res);
+	if (id == 0)
+		return 0;
+	t->d.kind = TURN_ANSWER;
+	t->d.answer_id = id;
+	t->d.score = 1.0;
+	return 1;
+}
+
+/* Fills t->d and t->reply.  Returns -1 when the database failed. */
+static int
+chat_decide(struct neuvo *nv, struct chat_turn *t)
+{
+	char	 idbuf[16];
+	int	 rc;
+
+	if (t->answer_id > 0) {
+		t->d.kind = TURN_ANSWER;
+		t->d.answer_id = t->answer_id;
+		t->d.score = 1.0;
+	} else if ((rc = chat_choice(nv, t)) == 0 &&
+	    (rc = chat_redflag(nv, t)) == 0)
+		rc = chat_retrieve(nv, t);
+	else if (rc == -1)
+		return -1;
+	if (t->d.kind == TURN_ANSWER) {
+		snprintf(idbuf, sizeof(idbuf), "%d", t->d.answer_id);
+		t->reply = chat_fetch(nv, DB_REPLY, idbuf, t->lang);
+		if (t->reply == NULL)
+			return -1;
+		if (json_is_object(t->reply))
+			return 0;
+		/* Unpublished or unknown id: say so honestly. */
+		json_decref(t->reply);
+		t->d.kind = TURN_FALLBACK;
+		t->d.answer_id = 0;
+	}
+	t->reply = chat_fetch(nv, DB_REPLY_KEY, t->d.kind == TURN_CLARIFY ?
+	    "clarify" : "fallback", t->lang);
+	return t->reply == NULL ? -1 : 0;
+}
+
+/* Writes the turn (redacted) and returns its id in buf. */
+static int
+chat_log(struct neuvo *nv, struct chat_turn *t, char *buf, size_t len)
+{
+	const char	*p[8];
+	char		*red = NULL, *norm = NULL, *sugg = NULL, aid[16], sc[32];
+	PGresult	*res = NULL;
+	size_t		 i, o;
+	int		 rc = -1;
+
+	red = redact_text(t->message != NULL ? t->message : "", NULL);
+	if (red == NULL || (norm = lex_normalize(red)) == NULL ||
+	    (sugg = malloc(t->d.nsuggestion * 12 + 3)) == NULL)
+		goto out;
+	o = (size_t)sprintf(sugg, "{");
+	for (i = 0; i < t->d.nsuggestion; i++)
+		o += (size_t)sprintf(sugg + o, "%s%d", i ? "," : "",
+		    t->d.suggestion[i]);
+	sprintf(sugg + o, "}");
+	snprintf(aid, sizeof(aid), "%d", t->d.answer_id);
+	snprintf(sc, sizeof(sc), "%.4f", t->d.score);
+	p[0] = t->session;
+	p[1] = t->lang;
+	p[2] = t->kind;
+	p[3] = red;
+	p[4] = norm;
+	p[5] = t->d.answer_id > 0 ? aid : NULL;
+	p[6] = sc;
+	p[7] = sugg;
+	if ((res = db_exec(nv->db, DB_LOG_TURN, p)) != NULL &&
+	    PQntuples(res) == 1) {
+		snprintf(buf, len, "%s", PQgetvalue(res, 0, 0));
+		rc = 0;
+	}
+out:
+	PQclear(res);
+	free(red);
+	free(norm);
+	free(sugg);
+	return rc;
+}
+
+static json_t *
+chat_response(struct neuvo *nv, struct chat_turn *t, const char *turn_id)
+{
+	json_t	*r, *sugg, *links;
+	char	*ids;
+	size_t	 i, o;
+
+	links = json_object_get(t->reply, "links");
+	r = json_pack("{s:s,s:s,s:O,s:O,s:o,s:s}", "kind", t->kind,
+	    "lang", t->lang, "text", json_object_get(t->reply, "text"),
+	    "links", t->d.kind == TURN_ANSWER && links ? links : json_array(),
+	    "answer_id", t->d.kind == TURN_ANSWER ?
+	    json_integer(t->d.answer_id) : json_null(), "turn_id", turn_id);
+	sugg = NULL;
+	if (t->d.nsuggestion > 0 &&
+	    (ids = malloc(t->d.nsuggestion * 12 + 3)) != NULL) {
+		o = (size_t)sprintf(ids, "{");
+		for (i = 0; i < t->d.nsuggestion; i++)
+			o += (size_t)sprintf(ids + o, "%s%d", i ? "," : "",
+			    t->d.suggestion[i]);
+		sprintf(ids + o, "}");
+		sugg = chat_fetch(nv, DB_TITLES, ids, t->lang);
+		free(ids);
+	}
+	if (r != NULL)
+		json_object_set_new(r, "suggestions",
+		    json_is_array(sugg) ? sugg : json_array());
+	if (sugg != NULL && !json_is_array(sugg))
+		json_decref(sugg);
+	return r;
+}
+
+static const char *
+chat_kind(const struct chat_turn *t)
+{
+	const char	*k = json_string_value(json_object_get(t->reply,
+			    "kind"));
+
+	if (t->d.kind == TURN_CLARIFY)
+		return "clarify";
+	if (t->d.kind == TURN_FALLBACK || k == NULL)
+		return "fallback";
+	return k;	/* answer, emergency or smalltalk */
+}
+
+void
+chat_handle(struct neuvo *nv, struct http_request *req, json_t *body)
+{
+	struct chat_turn	 t;
+	char			 turn_id[64];
+	json_t			*r;
+
+	memset(&t, 0, sizeof(t));
+	if (chat_parse(req, body, &t) == -1)
+		return;
+	if (t.message != NULL)
+		t.lang = langid_detect(nv->langid, nv->lex, t.message,
+		    t.lang != NULL ? t.lang : "fi");
+	else if (t.lang == NULL)
+		t.lang = "fi";
+	if (db_notified(nv->db))
+		index_run(nv->db, nv->lex);
+	if (chat_decide(nv, &t) == -1)
+		goto unavailable;
+	t.kind = chat_kind(&t);
+	if (chat_log(nv, &t, turn_id, sizeof(turn_id)) == -1)
+		goto unavailable;
+	if ((r = chat_response(nv, &t, turn_id)) == NULL)
+		goto unavailable;
+	http_send_json(req, 200, r, NULL);
+	json_decref(t.reply);
+	return;
+unavailable:
+	json_decref(t.reply);
+	api_unavailable(nv, req, t.lang);
+}

@@ -1,0 +1,120 @@
+/*
+ * main.c: neuvo, the FastCGI service of the Neuvo chatbot.
+ *
+ *	neuvo [-n] [-i] [-f file]
+ *
+ * -f names the configuration (key = value, see conf/neuvo.conf), -n checks
+ * it and exits, -i lemmatises the knowledge base's new rows and exits.
+ * Otherwise the master opens the socket and forks the workers.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "index.h"
+#include "langid.h"
+#include "lex.h"
+#include "log.h"
+#include "master.h"
+#include "neuvo.h"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: neuvo [-n] [-i] [-f file]\n");
+	exit(2);
+}
+
+static json_t *
+load_unavailable(const char *path, char *err, size_t errlen)
+{
+	json_error_t	 jerr;
+	json_t		*j;
+	const char	*langs[] = { "fi", "sv", "en" };
+	size_t		 i;
+
+	if ((j = json_load_file(path, 0, &jerr)) == NULL) {
+		snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+		return NULL;
+	}
+	for (i = 0; i < 3; i++)
+		if (!json_is_string(json_object_get(j, langs[i]))) {
+			snprintf(err, errlen, "%s: no \"%s\" text", path,
+			    langs[i]);
+			json_decref(j);
+			return NULL;
+		}
+	return j;
+}
+
+static int
+run_index(struct neuvo *nv)
+{
+	char	 err[256];
+	int	 n;
+
+	if ((nv->lex = lex_open(err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		return 1;
+	}
+	nv->db = db_new(nv->cfg.db, nv->cfg.db_user);
+	n = nv->db != NULL ? index_run(nv->db, nv->lex) : -1;
+	if (n >= 0)
+		printf("indexed %d rows\n", n);
+	db_free(nv->db);
+	lex_close(nv->lex);
+	return n < 0 ? 1 : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct neuvo	 nv;
+	const char	*path = NULL;
+	char		 err[512];
+	int		 ch, check = 0, index = 0, fd, rc;
+
+	while ((ch = getopt(argc, argv, "f:in")) != -1) {
+		switch (ch) {
+		case 'f': path = optarg; break;
+		case 'i': index = 1; break;
+		case 'n': check = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	memset(&nv, 0, sizeof(nv));
+	config_defaults(&nv.cfg);
+	if (config_load(&nv.cfg, path, err, sizeof(err)) == -1 ||
+	    (nv.langid = langid_load(nv.cfg.lang_dir, err, sizeof(err))) ==
+	    NULL || (nv.unavailable = load_unavailable(
+	    nv.cfg.unavailable_file, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "neuvo: %s\n", err);
+		langid_free(nv.langid);
+		return NEUVO_EXIT_FATAL;
+	}
+	log_set_level(nv.cfg.log_level);
+	if (check) {
+		printf("neuvo: configuration %s is valid\n", path ? path :
+		    "(defaults)");
+		rc = 0;
+	} else if (index)
+		rc = run_index(&nv);
+	else if ((fd = master_listen(nv.cfg.listen, (int)nv.cfg.socket_mode,
+	    err, sizeof(err))) == -1) {
+		log_error("%s", err);
+		rc = 1;
+	} else {
+		rc = master_run(&nv, path, fd);
+		close(fd);
+		if (strchr(nv.cfg.listen, '/') != NULL)
+			unlink(nv.cfg.listen);
+	}
+	langid_free(nv.langid);
+	json_decref(nv.unavailable);
+	return rc;
+}
