@@ -151,6 +151,7 @@ chat_redflag(struct neuvo *nv, struct chat_turn *t)
 		goto out;
 	rc = 0;
 	if (PQntuples(res) == 1) {
+		log_debug("%s: red flag \"%s\"", t->lang, PQgetvalue(res, 0, 1));
 		t->d.kind = TURN_ANSWER;
 		t->d.answer_id = chat_int(PQgetvalue(res, 0, 0));
 		t->d.score = 1.0;
@@ -174,7 +175,7 @@ chat_retrieve(struct neuvo *nv, struct chat_turn *t)
 	PGresult		*res = NULL;
 	int			 i, n = 0, rc = -1;
 
-	if ((terms = lex_terms(nv->lex, t->lang, t->message, 0)) == NULL ||
+	if ((terms = lex_groups(nv->lex, t->lang, t->message, 1)) == NULL ||
 	    (arr = db_array(terms)) == NULL)
 		goto out;
 	snprintf(lim, sizeof(lim), "%d", TURN_MAXCAND);
@@ -187,7 +188,12 @@ chat_retrieve(struct neuvo *nv, struct chat_turn *t)
 	for (i = 0; i < PQntuples(res) && n < TURN_MAXCAND; i++, n++) {
 		c[n].id = chat_int(PQgetvalue(res, i, 0));
 		c[n].score = strtod(PQgetvalue(res, i, 1), NULL);
+		c[n].smalltalk = strcmp(PQgetvalue(res, i, 2), "smalltalk") == 0;
 	}
+	if (n > 0)
+		log_debug("%s: %d candidates, best %d (%.3f), next %d (%.3f)",
+		    t->lang, n, c[0].id, c[0].score, n > 1 ? c[1].id : 0,
+		    n > 1 ? c[1].score : 0.0);
 	pol.answer_threshold = nv->cfg.answer_threshold;
 	pol.clarify_threshold = nv->cfg.clarify_threshold;
 	pol.margin = nv->cfg.answer_margin;

@@ -23,7 +23,7 @@ index_row(struct db *db, struct lex *lx, PGresult *res, int i)
 	PGresult	*r;
 
 	if (strcmp(tbl, "redflag") == 0)
-		terms = lex_phrase(lx, lang, PQgetvalue(res, i, 4));
+		terms = lex_groups(lx, lang, PQgetvalue(res, i, 4), 0);
 	else
 		terms = lex_terms(lx, lang, PQgetvalue(res, i, 4), 0);
 	if (terms == NULL)

@@ -27,8 +27,10 @@ struct termbuf {
 };
 
 static void	term_add(struct termbuf *, const char *, size_t);
-static void	fi_add_analyses(struct lex *, const char *, struct termbuf *);
-static void	fi_add_parts(const char *, struct termbuf *);
+static void	fi_add_analyses(struct lex *, const char *, struct termbuf *,
+		    struct termbuf *);
+static int	fi_add_parts(const char *, struct termbuf *);
+static void	add_words(struct termbuf *, const char *, size_t);
 static char	*termbuf_done(struct termbuf *);
 
 struct lex *
@@ -134,6 +136,25 @@ term_add(struct termbuf *tb, const char *w, size_t n)
 	tb->buf[tb->len] = '\0';
 }
 
+/* Adds the words of s[0..n) lower-cased: base forms of names come
+ * capitalised ("Vaasa"), and some compounds as "fysio=terapeutti". */
+static void
+add_words(struct termbuf *tb, const char *s, size_t n)
+{
+	struct lex_tokens	*t;
+	char			 buf[LEX_MAXWORD * 2];
+	size_t			 i;
+
+	if (n >= sizeof(buf) || (t = malloc(sizeof(*t))) == NULL)
+		return;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	lex_tokenize(buf, t);
+	for (i = 0; i < t->n; i++)
+		term_add(tb, t->word[i], strlen(t->word[i]));
+	free(t);
+}
+
 static char *
 termbuf_done(struct termbuf *tb)
 {
@@ -145,50 +166,65 @@ termbuf_done(struct termbuf *tb)
 }
 
 /* "+hammas(hammas)+lääkäri(lääkäri)+aika(aika)": the parts in brackets,
- * skipping derivational suffixes such as "(+us)". */
-static void
+ * skipping derivational suffixes such as "(+us)".  Returns how many. */
+static int
 fi_add_parts(const char *bases, struct termbuf *tb)
 {
 	const char	*p = bases, *open, *close;
+	int		 n = 0;
 
 	while ((open = strchr(p, '(')) != NULL) {
 		if ((close = strchr(open, ')')) == NULL)
 			break;
-		if (open[1] != '+' && close - open > 2)
-			term_add(tb, open + 1, (size_t)(close - open - 1));
+		if (open[1] != '+' && close - open > 2) {
+			add_words(tb, open + 1, (size_t)(close - open - 1));
+			n++;
+		}
 		p = close + 1;
 	}
+	return n;
 }
 
+/*
+ * Base forms of word into bases and, when libvoikko reads it as a
+ * compound, the parts of its first compound reading into parts (NULL:
+ * parts go to bases too, as the index wants them).
+ */
 static void
-fi_add_analyses(struct lex *lx, const char *word, struct termbuf *tb)
+fi_add_analyses(struct lex *lx, const char *word, struct termbuf *bases,
+    struct termbuf *parts)
 {
 	struct voikko_mor_analysis	**an;
-	char				 *base, *parts;
-	struct lex_tokens		  lt;
+	struct termbuf			  tmp;
+	char				 *base, *wb;
 	size_t				  i, added = 0;
+	int				  have_parts = 0;
 
 	an = voikkoAnalyzeWordCstr(lx->voikko, word);
 	for (i = 0; an != NULL && an[i] != NULL; i++) {
 		base = voikko_mor_analysis_value_cstr(an[i], "BASEFORM");
-		parts = voikko_mor_analysis_value_cstr(an[i], "WORDBASES");
+		wb = voikko_mor_analysis_value_cstr(an[i], "WORDBASES");
 		if (base != NULL) {
-			/* Base forms of names come capitalised. */
-			lex_tokenize(base, &lt);
-			if (lt.n == 1) {
-				term_add(tb, lt.word[0], strlen(lt.word[0]));
-				added++;
-			}
+			add_words(bases, base, strlen(base));
+			added++;
 		}
-		if (parts != NULL)
-			fi_add_parts(parts, tb);
+		if (wb != NULL && parts == NULL)
+			fi_add_parts(wb, bases);
+		else if (wb != NULL && !have_parts) {
+			memset(&tmp, 0, sizeof(tmp));
+			if (fi_add_parts(wb, &tmp) > 1) {
+				have_parts = 1;
+				term_add(parts, tmp.buf, tmp.len);
+			}
+			free(tmp.buf);
+		}
 		voikko_free_mor_analysis_value_cstr(base);
-		voikko_free_mor_analysis_value_cstr(parts);
+		voikko_free_mor_analysis_value_cstr(wb);
 	}
 	if (an != NULL)
 		voikko_free_mor_analysis(an);
 	if (added == 0)
-		term_add(tb, word, strlen(word));
+		term_add(bases, word, strlen(word));
 }
 
 /*
@@ -208,7 +244,7 @@ lex_terms(struct lex *lx, const char *lang, const char *text, int words)
 	lex_tokenize(text, t);
 	for (i = 0; i < t->n; i++) {
 		if (strcmp(lang, "fi") == 0)
-			fi_add_analyses(lx, t->word[i], &tb);
+			fi_add_analyses(lx, t->word[i], &tb, NULL);
 		if (words || strcmp(lang, "fi") != 0)
 			term_add(&tb, t->word[i], strlen(t->word[i]));
 	}
@@ -216,32 +252,59 @@ lex_terms(struct lex *lx, const char *lang, const char *text, int words)
 	return termbuf_done(&tb);
 }
 
+static void
+group_add(struct termbuf *tb, struct termbuf *g, const char *prefix)
+{
+	char	*p;
+
+	for (p = g->buf; p != NULL && *p != '\0'; p++)
+		if (*p == ' ')
+			*p = '|';
+	if (g->buf != NULL && prefix != NULL) {
+		char	 buf[LEX_MAXWORD * 8];
+		snprintf(buf, sizeof(buf), "%s%s", prefix, g->buf);
+		term_add(tb, buf, strlen(buf));
+	} else if (g->buf != NULL)
+		term_add(tb, g->buf, g->len);
+	tb->failed |= g->failed;
+	free(g->buf);
+	memset(g, 0, sizeof(*g));
+}
+
 /*
- * A red-flag phrase: per word, its alternatives joined by '|' ("ei
- * hengittää|hengitä"), words separated by spaces.
+ * Per word, its alternatives joined by '|' ("pääsen|päästä"), words
+ * separated by spaces: a message is searched this way, so that a word
+ * counts once however many base forms it has.  A Finnish compound counts
+ * by its parts, each a word of its own, and its whole form is optional
+ * ("?hammaslääkäriaika"): it adds weight only where it matches.  A
+ * red-flag phrase (parts == 0) keeps no parts: "hengenahdistus" must not
+ * fire on "ahdistaa", while "kipu" still matches the message's
+ * "rintakipua", whose parts the index holds.
  */
 char *
-lex_phrase(struct lex *lx, const char *lang, const char *text)
+lex_groups(struct lex *lx, const char *lang, const char *text, int parts)
 {
 	struct lex_tokens	*t;
-	struct termbuf		 tb = { NULL, 0, 0, 0 }, alt;
-	size_t			 i, k;
+	struct termbuf		 tb = { NULL, 0, 0, 0 }, alt, cp;
+	size_t			 i;
+	char			*p, *w;
 
 	if ((t = malloc(sizeof(*t))) == NULL)
 		return NULL;
 	lex_tokenize(text, t);
 	for (i = 0; i < t->n; i++) {
 		memset(&alt, 0, sizeof(alt));
+		memset(&cp, 0, sizeof(cp));
 		term_add(&alt, t->word[i], strlen(t->word[i]));
 		if (strcmp(lang, "fi") == 0)
-			fi_add_analyses(lx, t->word[i], &alt);
-		for (k = 0; alt.buf != NULL && k < alt.len; k++)
-			if (alt.buf[k] == ' ')
-				alt.buf[k] = '|';
-		if (alt.buf != NULL)
-			term_add(&tb, alt.buf, alt.len);
-		free(alt.buf);
-		tb.failed |= alt.failed;
+			fi_add_analyses(lx, t->word[i], &alt, &cp);
+		if (cp.buf != NULL && parts) {
+			for (p = cp.buf; (w = strsep(&p, " ")) != NULL;)
+				term_add(&tb, w, strlen(w));
+			group_add(&tb, &alt, "?");
+		} else
+			group_add(&tb, &alt, NULL);
+		free(cp.buf);
 	}
 	free(t);
 	return termbuf_done(&tb);

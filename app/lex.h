@@ -23,7 +23,7 @@ void		 lex_close(struct lex *);
 void		 lex_tokenize(const char *, struct lex_tokens *);
 int		 lex_is_finnish(struct lex *, const char *);
 char		*lex_terms(struct lex *, const char *, const char *, int);
-char		*lex_phrase(struct lex *, const char *, const char *);
+char		*lex_groups(struct lex *, const char *, const char *, int);
 char		*lex_normalize(const char *);
 
 #endif

@@ -14,6 +14,7 @@ enum turn_kind { TURN_ANSWER, TURN_CLARIFY, TURN_FALLBACK };
 struct turn_candidate {
 	int	 id;
 	double	 score;
+	int	 smalltalk;	/* greetings compete with nothing but themselves */
 };
 
 struct turn_policy {

@@ -71,6 +71,7 @@ CREATE TABLE kb.answer_text (
 	PRIMARY KEY (answer_id, lang)
 );
 CREATE INDEX answer_text_tsv ON kb.answer_text USING gin (tsv);
+CREATE INDEX answer_text_title ON kb.answer_text (lang, lower(title));
 
 CREATE TABLE kb.link (
 	id		integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -134,7 +135,7 @@ CREATE TABLE kb.vocab (
 	idf	real NOT NULL,
 	PRIMARY KEY (lang, lexeme)
 );
-CREATE INDEX vocab_trgm ON kb.vocab USING gist (lexeme gist_trgm_ops);
+CREATE INDEX vocab_initial ON kb.vocab (lang, left(lexeme, 1));
 
 -- The chat log.  Only redacted text is ever written here.
 CREATE TABLE chat.turn (

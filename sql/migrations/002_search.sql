@@ -4,7 +4,21 @@
 
 -- The vocabulary and its inverse document frequencies, per language,
 -- counted over published answers (a word in many variants of one answer
--- is still specific to it).
+-- is still specific to it), and the search documents with their norms
+-- precomputed: a variant, a title, an answer's body, and an answer's
+-- "bag" (all its variants' words together, for long messages that use
+-- words of several variants).
+CREATE TABLE kb.doc (
+	answer_id	integer NOT NULL,
+	lang		text NOT NULL,
+	kind		char(1) NOT NULL,	-- v variant, t title, b body, a bag
+	lexemes		text[] NOT NULL,
+	norm		real NOT NULL,
+	tsv		tsvector NOT NULL
+);
+CREATE INDEX doc_tsv ON kb.doc USING gin (tsv);
+CREATE INDEX doc_lang ON kb.doc (lang);
+
 CREATE FUNCTION kb.refresh() RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
 	DELETE FROM kb.vocab;
@@ -24,6 +38,33 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
 	INSERT INTO kb.vocab (lang, lexeme, df, idf)
 	SELECT df.lang, df.lexeme, df.df, ln(1.0 + n.n::real / df.df)
 	FROM df JOIN n USING (lang);
+
+	DELETE FROM kb.doc;
+	WITH src AS (
+		SELECT v.answer_id, v.lang, 'v' AS kind, v.tsv FROM kb.variant v
+		UNION ALL
+		SELECT t.answer_id, t.lang, 't', t.title_tsv FROM kb.answer_text t
+		UNION ALL
+		SELECT t.answer_id, t.lang, 'b', t.tsv FROM kb.answer_text t
+		UNION ALL
+		SELECT v.answer_id, v.lang, 'a', tsvector_agg FROM (
+			SELECT answer_id, lang, string_agg(array_to_string(
+			    tsvector_to_array(tsv), ' '), ' ') AS words
+			FROM (SELECT answer_id, lang, tsv FROM kb.variant
+			    UNION ALL SELECT answer_id, lang, title_tsv
+			    FROM kb.answer_text) u
+			GROUP BY answer_id, lang) v,
+		    LATERAL (SELECT to_tsvector('simple', v.words)) x(tsvector_agg)
+	)
+	INSERT INTO kb.doc (answer_id, lang, kind, lexemes, norm, tsv)
+	SELECT s.answer_id, s.lang, s.kind, tsvector_to_array(s.tsv),
+	    coalesce((SELECT sum(v.idf) FROM unnest(tsvector_to_array(s.tsv)) x
+		JOIN kb.vocab v ON v.lang = s.lang AND v.lexeme = x
+		WHERE NOT EXISTS (SELECT 1 FROM kb.stopword sw
+		    WHERE sw.lang = s.lang AND sw.word = x)), 1.0),
+	    s.tsv
+	FROM src s JOIN kb.answer a ON a.id = s.answer_id AND a.published
+	    AND a.kind NOT IN ('fallback', 'clarify');
 $$;
 
 -- Statement trigger: keep the vocabulary current and tell the workers
@@ -49,97 +90,157 @@ CREATE TRIGGER redflag_changed AFTER INSERT OR UPDATE OR DELETE ON kb.redflag
 
 CREATE AGGREGATE kb.tsq_or(tsquery) (SFUNC = tsquery_or, STYPE = tsquery);
 
--- The lexemes of a message: its terms, plus the standard forms of the
--- everyday words it uses, less stop words; a word the knowledge base does
--- not know is replaced by its nearest known spelling (typo tolerance).
-CREATE FUNCTION kb.query_lexemes(p_lang text, p_terms text[])
-RETURNS TABLE (lexeme text, idf real)
-LANGUAGE sql STABLE AS $$
-	WITH words AS (
-		SELECT DISTINCT w FROM unnest(p_terms) w WHERE w <> ''
+-- The lexemes of a message, per word: the C side sends each word as its
+-- alternatives ("pääsen|päästä"), and the whole form of a compound as an
+-- optional word ("?hammaslääkäriaika", its parts come as words of their
+-- own).  The standard forms of everyday words join them (synonyms); a word
+-- with a stop-word alternative is dropped; a word the knowledge base does
+-- not know is replaced by its nearest known spelling (typo tolerance), or
+-- weighs as a rare word that matches nothing, so that an off-topic
+-- message scores low.
+CREATE FUNCTION kb.query_lexemes(p_lang text, p_groups text[])
+RETURNS TABLE (grp integer, lexeme text, idf real, optional boolean)
+LANGUAGE plpgsql STABLE SET pg_trgm.similarity_threshold = 0.45 AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
+	WITH groups AS (
+		SELECT x.g::integer AS g, left(x.w, 1) = '?' AS opt,
+		    string_to_array(ltrim(x.w, '?'), '|') AS alts
+		FROM unnest(p_groups) WITH ORDINALITY x(w, g)
+		WHERE ltrim(x.w, '?') <> ''
+	), kept AS (
+		SELECT * FROM groups WHERE NOT EXISTS (SELECT 1 FROM kb.stopword sw
+		    WHERE sw.lang = p_lang AND sw.word = ANY (groups.alts))
+	), alts AS (
+		SELECT g, a FROM kept, unnest(alts) a
 	), expanded AS (
-		SELECT w FROM words
+		SELECT g, a FROM alts
 		UNION
-		SELECT s.replacement FROM kb.synonym s JOIN words
-		    ON s.lang = p_lang AND (words.w = s.word OR
-		    (length(s.word) >= 4 AND left(words.w, length(s.word)) = s.word))
+		SELECT alts.g, s.replacement FROM alts JOIN kb.synonym s
+		    ON s.lang = p_lang AND (alts.a = s.word OR
+		    (length(s.word) >= 4 AND left(alts.a, length(s.word)) = s.word))
 	), lx AS (
-		SELECT DISTINCT x FROM expanded,
-		    unnest(tsvector_to_array(kb.lex_tsv(p_lang, expanded.w))) x
-		WHERE NOT EXISTS (SELECT 1 FROM kb.stopword sw
-		    WHERE sw.lang = p_lang AND sw.word = x)
+		SELECT DISTINCT e.g, x FROM expanded e,
+		    unnest(tsvector_to_array(kb.lex_tsv(p_lang, e.a))) x
+	), known AS (
+		SELECT lx.g, lx.x, v.idf FROM lx
+		JOIN kb.vocab v ON v.lang = p_lang AND v.lexeme = lx.x
+	), unknown AS (
+		SELECT lx.g, max(lx.x) AS x FROM lx JOIN kept USING (g)
+		WHERE lx.g NOT IN (SELECT g FROM known) AND NOT kept.opt
+		GROUP BY lx.g
+	), split AS (
+		-- A compound the knowledge base knows only in parts
+		-- (tandläkartid, influensavaccination): the longest known
+		-- prefix and a known rest, with or without a linking s.
+		SELECT u.g, p.lexeme AS head, r.lexeme AS tail, p.idf AS hidf,
+		    r.idf AS tidf
+		FROM unknown u
+		CROSS JOIN LATERAL (
+			SELECT c.lexeme, c.idf FROM kb.vocab c
+			WHERE c.lang = p_lang AND left(c.lexeme, 1) = left(u.x, 1)
+			    AND length(c.lexeme) >= 3
+			    AND length(c.lexeme) <= length(u.x) - 3
+			    AND c.lexeme = left(u.x, length(c.lexeme))
+			    AND EXISTS (SELECT 1 FROM kb.vocab t
+				WHERE t.lang = p_lang AND t.lexeme IN
+				(substr(u.x, length(c.lexeme) + 1),
+				 substr(u.x, length(c.lexeme) + 2)))
+			ORDER BY length(c.lexeme) DESC LIMIT 1
+		) p
+		CROSS JOIN LATERAL (
+			SELECT t.lexeme, t.idf FROM kb.vocab t
+			WHERE t.lang = p_lang AND t.lexeme IN
+			    (substr(u.x, length(p.lexeme) + 1),
+			     substr(u.x, length(p.lexeme) + 2))
+			ORDER BY length(t.lexeme) DESC LIMIT 1
+		) r
 	), fixed AS (
-		SELECT lx.x, v.lexeme AS known, v.idf AS known_idf,
-		    f.lexeme AS near, f.idf AS near_idf, f.sim
-		FROM lx
-		LEFT JOIN kb.vocab v ON v.lang = p_lang AND v.lexeme = lx.x
+		-- Otherwise the nearest known spelling, ä, ö and å folded so
+		-- that "hammaslaakarille" finds "hammaslääkäri".
+		SELECT u.g, coalesce(f.lexeme, u.x) AS x,
+		    coalesce(f.idf * 0.8, (SELECT max(m.idf) FROM kb.vocab m
+		    WHERE m.lang = p_lang), 1.0) AS idf
+		FROM unknown u
 		LEFT JOIN LATERAL (
-			SELECT c.lexeme, c.idf, similarity(c.lexeme, lx.x) AS sim
-			FROM kb.vocab c
-			WHERE v.lexeme IS NULL AND length(lx.x) >= 5
-			    AND c.lang = p_lang
-			ORDER BY c.lexeme <-> lx.x LIMIT 1
-		) f ON f.sim >= 0.45
+			SELECT c.lexeme, c.idf FROM kb.vocab c
+			WHERE length(u.x) >= 5 AND c.lang = p_lang
+			    AND left(c.lexeme, 1) = left(u.x, 1)
+			    AND translate(c.lexeme, 'äöå', 'aoa') %
+				translate(u.x, 'äöå', 'aoa')
+			ORDER BY similarity(translate(c.lexeme, 'äöå', 'aoa'),
+			    translate(u.x, 'äöå', 'aoa')) DESC, c.lexeme LIMIT 1
+		) f ON true
+		WHERE u.g NOT IN (SELECT g FROM split)
 	)
-	SELECT coalesce(known, near, x),
-	    coalesce(known_idf, near_idf * 0.8,
-	    (SELECT max(idf) FROM kb.vocab WHERE lang = p_lang), 1.0)::real
-	FROM fixed
-$$;
+	SELECT k.g, k.x, k.idf::real, kept.opt FROM known k JOIN kept USING (g)
+	UNION ALL
+	SELECT f.g, f.x, f.idf::real, false FROM fixed f
+	UNION ALL	-- the parts of a split compound count as two words
+	SELECT -s.g, s.head, s.hidf::real, false FROM split s
+	UNION ALL
+	SELECT s.g, s.tail, s.tidf::real, false FROM split s;
+END $$;
 
--- Candidate answers for a message, best first.  A variant or title scores
--- by the share of the message's weight it covers, times how much of the
--- variant the message covers; the answer body counts for less.  The exact
--- title of an answer (a quick reply posted back) scores 1.
-CREATE FUNCTION kb.search(p_lang text, p_terms text[], p_text text,
+-- Candidate answers for a message, best first.  A word's weight is the
+-- IDF of its rarest known form; a document is credited, per word, with
+-- the best form it holds.  A variant or title scores by the share of the
+-- message's weight it covers (mostly) and the share of its own weight the
+-- message covers; an answer's bag of words and its body count for less.
+-- The exact title of an answer (a quick reply posted back) scores 1.
+-- PL/pgSQL, so that the plans are cached for the connection.
+CREATE FUNCTION kb.search(p_lang text, p_groups text[], p_text text,
     p_limit integer DEFAULT 4)
-RETURNS TABLE (answer_id integer, score real)
-LANGUAGE sql STABLE AS $$
-	WITH q AS (
-		SELECT lexeme, max(idf) AS idf
-		FROM kb.query_lexemes(p_lang, p_terms) GROUP BY lexeme
-	), total AS (
-		SELECT sum(idf) AS s, kb.tsq_or(plainto_tsquery('simple', lexeme)) AS tq
-		FROM q
-	), docs AS (
-		SELECT v.answer_id, v.tsv, 1.0 AS w FROM kb.variant v, total
-		WHERE v.lang = p_lang AND v.tsv @@ total.tq
-		UNION ALL
-		SELECT t.answer_id, t.title_tsv, 1.0 FROM kb.answer_text t, total
-		WHERE t.lang = p_lang AND t.title_tsv @@ total.tq
-		UNION ALL
-		SELECT t.answer_id, t.tsv, 0.0 FROM kb.answer_text t, total
-		WHERE t.lang = p_lang AND t.tsv @@ total.tq
-	), scored AS (
-		SELECT d.answer_id, d.w,
-		    (SELECT sum(q.idf) FROM q
-		     WHERE q.lexeme = ANY (tsvector_to_array(d.tsv))) AS hit,
-		    (SELECT sum(coalesce(v.idf, 1.0))
-		     FROM unnest(tsvector_to_array(d.tsv)) x
-		     LEFT JOIN kb.vocab v ON v.lang = p_lang AND v.lexeme = x
-		     WHERE NOT EXISTS (SELECT 1 FROM kb.stopword sw
-			WHERE sw.lang = p_lang AND sw.word = x)) AS dn
-		FROM docs d
-	), exact AS (
-		SELECT t.answer_id, 1.0::real AS score FROM kb.answer_text t
-		WHERE t.lang = p_lang AND lower(t.title) = lower(btrim(p_text, ' ?!.'))
+RETURNS TABLE (answer_id integer, score real, kind text)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+	v_grp	integer[];
+	v_lx	text[];
+	v_idf	real[];
+	v_opt	boolean[];
+	v_total	real;
+	v_tq	tsquery;
+BEGIN
+	SELECT array_agg(q.grp), array_agg(q.lexeme), array_agg(q.idf),
+	    array_agg(q.optional), kb.tsq_or(plainto_tsquery('simple', q.lexeme))
+	INTO v_grp, v_lx, v_idf, v_opt, v_tq
+	FROM kb.query_lexemes(p_lang, p_groups) q;
+	SELECT sum(m) INTO v_total FROM (SELECT max(u.i) AS m
+	    FROM unnest(v_grp, v_idf, v_opt) u(g, i, o) WHERE NOT u.o
+	    GROUP BY u.g) w;
+	-- The tsquery is a value by now, so the GIN index serves the match.
+	RETURN QUERY
+	WITH hits AS (
+		SELECT d.answer_id, d.kind, d.norm, z.hit, v_total + z.opt AS total
+		FROM kb.doc d, LATERAL (
+			SELECT coalesce(sum(m), 0) AS hit,
+			    coalesce(sum(m) FILTER (WHERE o), 0) AS opt
+			FROM (SELECT max(u.i) AS m, bool_and(u.o) AS o
+			    FROM unnest(v_grp, v_lx, v_idf, v_opt) u(g, l, i, o)
+			    WHERE u.l = ANY (d.lexemes) GROUP BY u.g) y) z
+		WHERE v_total > 0 AND d.lang = p_lang AND d.tsv @@ v_tq
 	), ranked AS (
-		SELECT s.answer_id, max(CASE WHEN s.w > 0
-		    THEN (s.hit / total.s) * (0.5 + 0.5 * least(1.0, s.hit / s.dn))
-		    ELSE 0.6 * s.hit / total.s END)::real AS score
-		FROM scored s, total
-		WHERE total.s > 0
-		GROUP BY s.answer_id
+		SELECT h.answer_id, CASE h.kind
+		    WHEN 'b' THEN 0.5 * h.hit / h.total
+		    WHEN 'a' THEN 0.8 * h.hit / h.total
+		    ELSE power(h.hit / h.total, 0.7) *
+			power(h.hit / greatest(h.norm, h.hit), 0.3)
+		    END AS score
+		FROM hits h
 		UNION ALL
-		SELECT * FROM exact
+		SELECT t.answer_id, 1.0 FROM kb.answer_text t
+		WHERE t.lang = p_lang AND lower(t.title) = lower(btrim(p_text, ' ?!.'))
 	)
-	SELECT r.answer_id, max(r.score)::real
+	SELECT r.answer_id, max(r.score)::real, min(a.kind)
 	FROM ranked r JOIN kb.answer a ON a.id = r.answer_id AND a.published
-	WHERE a.kind NOT IN ('fallback', 'clarify')
+	-- Emergency answers are reached by red flags only.
+	WHERE a.kind NOT IN ('fallback', 'clarify', 'emergency')
 	GROUP BY r.answer_id
 	ORDER BY 2 DESC, 1
-	LIMIT p_limit
-$$;
+	LIMIT p_limit;
+END $$;
 
 -- Does the message hold a red-flag phrase?  Every word of a phrase must
 -- match a word of the message by base form, or as the start of it
@@ -261,9 +362,12 @@ BEGIN
 	RETURN true;
 END $$;
 
+-- What a citizen wrote is committed durably, whatever the session's
+-- synchronous_commit (set_config(..., true) lasts to the commit).
 CREATE FUNCTION chat.add_feedback(p_rating smallint, p_comment text,
     p_lang text, p_session text, p_page text) RETURNS integer
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, chat AS $$
+	SELECT set_config('synchronous_commit', 'on', true);
 	INSERT INTO chat.feedback (rating, comment, lang, session, page)
 	VALUES (p_rating, p_comment, p_lang, p_session, p_page)
 	RETURNING id
