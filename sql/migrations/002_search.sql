@@ -9,15 +9,40 @@
 -- "bag" (all its variants' words together, for long messages that use
 -- words of several variants).
 CREATE TABLE kb.doc (
+	id		integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	answer_id	integer NOT NULL,
 	lang		text NOT NULL,
 	kind		char(1) NOT NULL,	-- v variant, t title, b body, a bag
 	lexemes		text[] NOT NULL,
+	-- per lexeme, how central it is to the answer: 1 when two or more of
+	-- its variants and title use it, 0.5 when only one does.  A word in
+	-- a single variant ("tomorrow") is incidental; a word in many
+	-- ("prescription") is what the answer is about.
+	central		real[] NOT NULL,
 	norm		real NOT NULL,
 	tsv		tsvector NOT NULL
 );
 CREATE INDEX doc_tsv ON kb.doc USING gin (tsv);
-CREATE INDEX doc_lang ON kb.doc (lang);
+
+-- The inverted index of the documents' tsvectors: a message's lexemes
+-- find their documents by index lookups, with each lexeme's centrality.
+CREATE TABLE kb.posting (
+	lang		text NOT NULL,
+	lexeme		text NOT NULL,
+	doc_id		integer NOT NULL,
+	central		real NOT NULL
+);
+CREATE INDEX posting_lexeme ON kb.posting (lang, lexeme) INCLUDE (doc_id, central);
+
+-- Red-flag phrases word by word: each word's alternatives, so that a
+-- message is matched by index lookups (kb.redflag_match).
+CREATE TABLE kb.redflag_alt (
+	redflag_id	integer NOT NULL,
+	grp		integer NOT NULL,
+	ngroups		integer NOT NULL,
+	alt		text NOT NULL
+);
+CREATE INDEX redflag_alt_alt ON kb.redflag_alt (alt);
 
 CREATE FUNCTION kb.refresh() RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
@@ -56,8 +81,18 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
 			GROUP BY answer_id, lang) v,
 		    LATERAL (SELECT to_tsvector('simple', v.words)) x(tsvector_agg)
 	)
-	INSERT INTO kb.doc (answer_id, lang, kind, lexemes, norm, tsv)
+	INSERT INTO kb.doc (answer_id, lang, kind, lexemes, central, norm, tsv)
 	SELECT s.answer_id, s.lang, s.kind, tsvector_to_array(s.tsv),
+	    (SELECT coalesce(array_agg(least(1.0, coalesce(c.n, 1) / 2.0)
+		ORDER BY x.o), '{}')
+		FROM unnest(tsvector_to_array(s.tsv)) WITH ORDINALITY x(l, o)
+		LEFT JOIN (SELECT u.x AS l, count(*) AS n FROM (
+			SELECT tsvector_to_array(v.tsv) AS a FROM kb.variant v
+			WHERE v.answer_id = s.answer_id AND v.lang = s.lang
+			UNION ALL
+			SELECT tsvector_to_array(t.title_tsv) FROM kb.answer_text t
+			WHERE t.answer_id = s.answer_id AND t.lang = s.lang) w,
+		    unnest(w.a) u(x) GROUP BY u.x) c ON c.l = x.l),
 	    coalesce((SELECT sum(v.idf) FROM unnest(tsvector_to_array(s.tsv)) x
 		JOIN kb.vocab v ON v.lang = s.lang AND v.lexeme = x
 		WHERE NOT EXISTS (SELECT 1 FROM kb.stopword sw
@@ -65,6 +100,21 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
 	    s.tsv
 	FROM src s JOIN kb.answer a ON a.id = s.answer_id AND a.published
 	    AND a.kind NOT IN ('fallback', 'clarify');
+
+	DELETE FROM kb.redflag_alt;
+	INSERT INTO kb.redflag_alt (redflag_id, grp, ngroups, alt)
+	SELECT r.id, g.n, cardinality(x.all_groups), a
+	FROM kb.redflag r,
+	    LATERAL (SELECT string_to_array(coalesce(r.terms, lower(r.phrase)),
+		' ') AS all_groups) x,
+	    unnest(x.all_groups) WITH ORDINALITY g(w, n),
+	    unnest(string_to_array(g.w, '|')) a
+	WHERE a <> '';
+
+	DELETE FROM kb.posting;
+	INSERT INTO kb.posting (lang, lexeme, doc_id, central)
+	SELECT d.lang, x.l, d.id, x.c
+	FROM kb.doc d, unnest(d.lexemes, d.central) x(l, c);
 $$;
 
 -- Statement trigger: keep the vocabulary current and tell the workers
@@ -88,8 +138,6 @@ CREATE TRIGGER answer_changed AFTER INSERT OR UPDATE OR DELETE ON kb.answer
 CREATE TRIGGER redflag_changed AFTER INSERT OR UPDATE OR DELETE ON kb.redflag
     FOR EACH STATEMENT EXECUTE FUNCTION kb.changed();
 
-CREATE AGGREGATE kb.tsq_or(tsquery) (SFUNC = tsquery_or, STYPE = tsquery);
-
 -- The lexemes of a message, per word: the C side sends each word as its
 -- alternatives ("pääsen|päästä"), and the whole form of a compound as an
 -- optional word ("?hammaslääkäriaika", its parts come as words of their
@@ -100,7 +148,8 @@ CREATE AGGREGATE kb.tsq_or(tsquery) (SFUNC = tsquery_or, STYPE = tsquery);
 -- message scores low.
 CREATE FUNCTION kb.query_lexemes(p_lang text, p_groups text[])
 RETURNS TABLE (grp integer, lexeme text, idf real, optional boolean)
-LANGUAGE plpgsql STABLE SET pg_trgm.similarity_threshold = 0.45 AS $$
+LANGUAGE plpgsql STABLE SET pg_trgm.similarity_threshold = 0.45
+SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 BEGIN
 	RETURN QUERY
@@ -124,8 +173,10 @@ BEGIN
 		SELECT DISTINCT e.g, x FROM expanded e,
 		    unnest(tsvector_to_array(kb.lex_tsv(p_lang, e.a))) x
 	), known AS (
-		SELECT lx.g, lx.x, v.idf FROM lx
-		JOIN kb.vocab v ON v.lang = p_lang AND v.lexeme = lx.x
+		-- LIMIT keeps this a lookup per lexeme by the primary key
+		SELECT lx.g, lx.x, v.idf FROM lx CROSS JOIN LATERAL (
+			SELECT v.idf FROM kb.vocab v
+			WHERE v.lang = p_lang AND v.lexeme = lx.x LIMIT 1) v
 	), unknown AS (
 		SELECT lx.g, max(lx.x) AS x FROM lx JOIN kept USING (g)
 		WHERE lx.g NOT IN (SELECT g FROM known) AND NOT kept.opt
@@ -193,7 +244,7 @@ END $$;
 CREATE FUNCTION kb.search(p_lang text, p_groups text[], p_text text,
     p_limit integer DEFAULT 4)
 RETURNS TABLE (answer_id integer, score real, kind text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
 	v_grp	integer[];
@@ -201,33 +252,45 @@ DECLARE
 	v_idf	real[];
 	v_opt	boolean[];
 	v_total	real;
-	v_tq	tsquery;
+	v_words	integer;
 BEGIN
 	SELECT array_agg(q.grp), array_agg(q.lexeme), array_agg(q.idf),
-	    array_agg(q.optional), kb.tsq_or(plainto_tsquery('simple', q.lexeme))
-	INTO v_grp, v_lx, v_idf, v_opt, v_tq
+	    array_agg(q.optional)
+	INTO v_grp, v_lx, v_idf, v_opt
 	FROM kb.query_lexemes(p_lang, p_groups) q;
-	SELECT sum(m) INTO v_total FROM (SELECT max(u.i) AS m
+	SELECT sum(m), count(*) INTO v_total, v_words FROM (SELECT max(u.i) AS m
 	    FROM unnest(v_grp, v_idf, v_opt) u(g, i, o) WHERE NOT u.o
-	    GROUP BY u.g) w;
-	-- The tsquery is a value by now, so the GIN index serves the match.
+	    GROUP BY abs(u.g)) w;
 	RETURN QUERY
-	WITH hits AS (
-		SELECT d.answer_id, d.kind, d.norm, z.hit, v_total + z.opt AS total
-		FROM kb.doc d, LATERAL (
-			SELECT coalesce(sum(m), 0) AS hit,
-			    coalesce(sum(m) FILTER (WHERE o), 0) AS opt
-			FROM (SELECT max(u.i) AS m, bool_and(u.o) AS o
-			    FROM unnest(v_grp, v_lx, v_idf, v_opt) u(g, l, i, o)
-			    WHERE u.l = ANY (d.lexemes) GROUP BY u.g) y) z
-		WHERE v_total > 0 AND d.lang = p_lang AND d.tsv @@ v_tq
+	WITH q AS (
+		SELECT * FROM unnest(v_grp, v_lx, v_idf, v_opt) u(g, l, i, o)
+	), credit AS (
+		-- per document and word, the best credit of its forms
+		SELECT p.doc_id AS id, q.g, bool_and(q.o) AS o,
+		    max(q.i * p.central) AS m
+		FROM q JOIN kb.posting p ON p.lang = p_lang AND p.lexeme = q.l
+		WHERE v_total > 0
+		GROUP BY p.doc_id, q.g
+	), hits AS (
+		SELECT d.answer_id, d.kind, d.norm, z.hit, v_total + z.opt AS total,
+		    z.words
+		FROM (SELECT cr.id, sum(cr.m) AS hit,
+		    coalesce(sum(cr.m) FILTER (WHERE cr.o), 0) AS opt,
+		    count(*) FILTER (WHERE NOT cr.o) AS words
+		    FROM credit cr GROUP BY cr.id) z
+		JOIN kb.doc d ON d.id = z.id
 	), ranked AS (
+		-- One word in common with a message of three words or more
+		-- is a coincidence more often than an answer ("weather in
+		-- Vaasa tomorrow" shares only "tomorrow" with the answer on
+		-- cancelling tomorrow's appointment): it scores half.
 		SELECT h.answer_id, CASE h.kind
 		    WHEN 'b' THEN 0.5 * h.hit / h.total
 		    WHEN 'a' THEN 0.8 * h.hit / h.total
 		    ELSE power(h.hit / h.total, 0.7) *
 			power(h.hit / greatest(h.norm, h.hit), 0.3)
-		    END AS score
+		    END * CASE WHEN v_words >= 3 AND h.words < 2 THEN 0.5
+		    ELSE 1.0 END AS score
 		FROM hits h
 		UNION ALL
 		SELECT t.answer_id, 1.0 FROM kb.answer_text t
@@ -249,16 +312,19 @@ END $$;
 CREATE FUNCTION kb.redflag_match(p_lang text, p_words text[])
 RETURNS TABLE (answer_id integer, phrase text)
 LANGUAGE sql STABLE AS $$
-	WITH hits AS (
-		SELECT r.answer_key, r.phrase FROM kb.redflag r
-		WHERE r.lang = p_lang AND NOT EXISTS (
-			SELECT 1 FROM unnest(string_to_array(
-			    coalesce(r.terms, lower(r.phrase)), ' ')) g
-			WHERE g <> '' AND NOT EXISTS (
-				SELECT 1 FROM unnest(string_to_array(g, '|')) alt,
-				    unnest(p_words) m
-				WHERE m = alt OR (length(alt) >= 4 AND
-				    left(m, length(alt)) = alt)))
+	WITH forms AS (
+		-- the message's words and their beginnings of 4 letters or
+		-- more: a phrase word matches either
+		SELECT DISTINCT w AS f FROM unnest(p_words) w
+		UNION
+		SELECT left(w, n) FROM unnest(p_words) w,
+		    generate_series(4, char_length(w) - 1) n
+	), hits AS (
+		SELECT r.id, r.answer_key, r.phrase
+		FROM forms JOIN kb.redflag_alt ra ON ra.alt = forms.f
+		JOIN kb.redflag r ON r.id = ra.redflag_id AND r.lang = p_lang
+		GROUP BY r.id, r.answer_key, r.phrase, ra.ngroups
+		HAVING count(DISTINCT ra.grp) = ra.ngroups
 	)
 	SELECT a.id, h.phrase FROM hits h JOIN kb.answer a ON a.key = h.answer_key
 	WHERE a.published AND NOT EXISTS (

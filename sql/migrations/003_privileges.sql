@@ -9,7 +9,7 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA kb, chat FROM PUBLIC;
 GRANT USAGE ON SCHEMA kb, chat TO neuvo_app, neuvo_editor;
 
 GRANT SELECT ON kb.service, kb.answer, kb.answer_text, kb.link, kb.variant,
-    kb.synonym, kb.stopword, kb.redflag, kb.vocab, kb.doc TO neuvo_app;
+    kb.synonym, kb.stopword, kb.redflag, kb.vocab, kb.doc, kb.posting, kb.redflag_alt TO neuvo_app;
 GRANT EXECUTE ON FUNCTION kb.lex_tsv(text, text), kb.query_lexemes(text, text[]),
     kb.search(text, text[], text, integer), kb.redflag_match(text, text[]),
     kb.expand(text), kb.service_note(text, text, timestamptz),
@@ -20,7 +20,6 @@ GRANT EXECUTE ON FUNCTION kb.lex_tsv(text, text), kb.query_lexemes(text, text[])
     chat.last_suggestions(text), chat.rate(uuid, boolean),
     chat.add_feedback(smallint, text, text, text, text)
     TO neuvo_app;
-GRANT EXECUTE ON FUNCTION kb.tsq_or(tsquery) TO neuvo_app, neuvo_editor;
 
 -- Unpublished answers stay invisible to the service.
 ALTER TABLE kb.answer ENABLE ROW LEVEL SECURITY;
