@@ -157,14 +157,16 @@ langid_detect(struct langid *li, struct lex *lx, const char *text,
 				score[l] += 2;
 				listed = 1;
 			}
+		/* A long word libvoikko knows is good evidence; a short one
+		 * may be a loan ("info", "bussi"). */
 		if (!listed && lex_is_finnish(lx, t->word[i]))
-			score[0] += 1;
+			score[0] += strlen(t->word[i]) >= 6 ? 2 : 1;
 		if (strstr(t->word[i], "\xc3\xa5") != NULL)	/* å */
 			score[1] += 2;
 	}
 	free(t);
 	for (l = 0; l < LANGID_NLANG; l++)
-		if (score[l] > 0 && (best == -1 || score[l] > score[best]))
+		if (score[l] >= 2 && (best == -1 || score[l] > score[best]))
 			best = l;
 	for (l = 0; best != -1 && l < LANGID_NLANG; l++)
 		if (l != best && score[l] == score[best])

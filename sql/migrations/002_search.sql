@@ -178,8 +178,10 @@ BEGIN
 			SELECT v.idf FROM kb.vocab v
 			WHERE v.lang = p_lang AND v.lexeme = lx.x LIMIT 1) v
 	), unknown AS (
+		-- (an unknown number, an age or a year, says nothing)
 		SELECT lx.g, max(lx.x) AS x FROM lx JOIN kept USING (g)
 		WHERE lx.g NOT IN (SELECT g FROM known) AND NOT kept.opt
+		    AND lx.x !~ '^[0-9]+$'
 		GROUP BY lx.g
 	), split AS (
 		-- A compound the knowledge base knows only in parts
@@ -267,14 +269,14 @@ BEGIN
 	), credit AS (
 		-- per document and word, the best credit of its forms
 		SELECT p.doc_id AS id, q.g, bool_and(q.o) AS o,
-		    max(q.i * p.central) AS m
+		    max(q.i * p.central) AS m, max(q.i) AS r
 		FROM q JOIN kb.posting p ON p.lang = p_lang AND p.lexeme = q.l
 		WHERE v_total > 0
 		GROUP BY p.doc_id, q.g
 	), hits AS (
 		SELECT d.answer_id, d.kind, d.norm, z.hit, v_total + z.opt AS total,
-		    z.words
-		FROM (SELECT cr.id, sum(cr.m) AS hit,
+		    z.words, z.raw
+		FROM (SELECT cr.id, sum(cr.m) AS hit, sum(cr.r) AS raw,
 		    coalesce(sum(cr.m) FILTER (WHERE cr.o), 0) AS opt,
 		    count(*) FILTER (WHERE NOT cr.o) AS words
 		    FROM credit cr GROUP BY cr.id) z
@@ -284,19 +286,23 @@ BEGIN
 		-- is a coincidence more often than an answer ("weather in
 		-- Vaasa tomorrow" shares only "tomorrow" with the answer on
 		-- cancelling tomorrow's appointment): it scores half.
-		SELECT h.answer_id, CASE h.kind
+		SELECT h.answer_id, h.raw / h.total AS cover, CASE h.kind
 		    WHEN 'b' THEN 0.5 * h.hit / h.total
 		    WHEN 'a' THEN 0.8 * h.hit / h.total
 		    ELSE power(h.hit / h.total, 0.7) *
 			power(h.hit / greatest(h.norm, h.hit), 0.3)
 		    END * CASE WHEN v_words >= 3 AND h.words < 2 THEN 0.5
+		    WHEN v_words = 2 AND h.words < 2 THEN 0.7
 		    ELSE 1.0 END AS score
 		FROM hits h
 		UNION ALL
-		SELECT t.answer_id, 1.0 FROM kb.answer_text t
+		SELECT t.answer_id, 1.0, 1.0 FROM kb.answer_text t
 		WHERE t.lang = p_lang AND lower(t.title) = lower(btrim(p_text, ' ?!.'))
 	)
-	SELECT r.answer_id, max(r.score)::real, min(a.kind)
+	-- Small talk must be most of the message: "good car repair shop?"
+	-- is no farewell for sharing "good" with "bye, have a good day".
+	SELECT r.answer_id, (max(r.score) * CASE WHEN min(a.kind) = 'smalltalk'
+	    AND max(r.cover) < 0.5 THEN 0.3 ELSE 1.0 END)::real, min(a.kind)
 	FROM ranked r JOIN kb.answer a ON a.id = r.answer_id AND a.published
 	-- Emergency answers are reached by red flags only.
 	WHERE a.kind NOT IN ('fallback', 'clarify', 'emergency')
