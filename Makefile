@@ -21,9 +21,14 @@ UNIT	 = $(patsubst tests/unit/%.c,build/asan/%,$(wildcard tests/unit/test_*.c))
 STACK	 = conf/stack
 
 .PHONY: all deps run up down dburl psql seed migrate test unit eval bench \
-	purge report export import clean format check-format
+	purge report export import clean format check-format check-kb deps-test
 
-all: build/neuvo
+all: build/neuvo check-kb
+
+# The completeness check: every answer in fi, sv and en, with enough
+# question variants, numbers only as {tel:key} (sql/kbtool).
+check-kb:
+	@sql/kbtool check
 
 deps:
 	@conf/deps
@@ -72,8 +77,11 @@ import: all
 unit: deps $(UNIT)
 	@fail=0; for t in $(UNIT); do ASAN_OPTIONS=detect_leaks=1 $$t || fail=1; done; exit $$fail
 
-test: deps build/asan/neuvo $(UNIT) all
+test: deps-test build/asan/neuvo $(UNIT) all
 	@tests/run
+
+deps-test:
+	@conf/deps test
 
 eval: deps all
 	@$(STACK) eval $(if $(SHOW),--show-fails,)

@@ -17,40 +17,39 @@
 #include "redact.h"
 #include "utf8.h"
 
-#define API_MAXCOMMENT	2000
+#define API_MAXCOMMENT 2000
 
 typedef void (*api_fn)(struct neuvo *, struct http_request *, json_t *);
 
 struct api_route {
-	const char	*path;
-	const char	*method;
-	int		 body;	/* takes a JSON body */
-	api_fn		 fn;
+	const char *path;
+	const char *method;
+	int body; /* takes a JSON body */
+	api_fn fn;
 };
 
-static void	api_chat(struct neuvo *, struct http_request *, json_t *);
-static void	api_feedback(struct neuvo *, struct http_request *, json_t *);
-static void	api_topics(struct neuvo *, struct http_request *, json_t *);
-static void	api_health(struct neuvo *, struct http_request *, json_t *);
+static void api_chat(struct neuvo *, struct http_request *, json_t *);
+static void api_feedback(struct neuvo *, struct http_request *, json_t *);
+static void api_topics(struct neuvo *, struct http_request *, json_t *);
+static void api_health(struct neuvo *, struct http_request *, json_t *);
 
 static const struct api_route api_routes[] = {
-	{ "/api/chat", "POST", 1, api_chat },
-	{ "/api/feedback", "POST", 1, api_feedback },
-	{ "/api/topics", "GET", 0, api_topics },
-	{ "/api/health", "GET", 0, api_health },
+    {"/api/chat", "POST", 1, api_chat},
+    {"/api/feedback", "POST", 1, api_feedback},
+    {"/api/topics", "GET", 0, api_topics},
+    {"/api/health", "GET", 0, api_health},
 };
 
 void
 api_unavailable(struct neuvo *nv, struct http_request *req, const char *lang)
 {
-	json_t	*r, *text;
+	json_t *r, *text;
 
 	text = json_object_get(nv->unavailable, lang != NULL ? lang : "fi");
 	r = json_pack("{s:{s:s,s:s},s:s,s:O,s:O}", "error", "code",
 	    "unavailable", "message", "the service is temporarily unavailable",
-	    "lang", lang != NULL ? lang : "fi",
-	    "text", text != NULL ? text : json_string(""),
-	    "texts", nv->unavailable);
+	    "lang", lang != NULL ? lang : "fi", "text",
+	    text != NULL ? text : json_string(""), "texts", nv->unavailable);
 	http_send_json(req, 503, r, NULL);
 }
 
@@ -61,16 +60,15 @@ api_chat(struct neuvo *nv, struct http_request *req, json_t *body)
 }
 
 static int
-api_opt_string(json_t *body, const char *key, size_t maxchars,
-    const char **out)
+api_opt_string(json_t *body, const char *key, size_t maxchars, const char **out)
 {
-	json_t	*v = json_object_get(body, key);
+	json_t *v = json_object_get(body, key);
 
 	*out = NULL;
 	if (v == NULL || json_is_null(v))
 		return 0;
-	if (!json_is_string(v) || utf8_count(json_string_value(v),
-	    json_string_length(v)) > maxchars)
+	if (!json_is_string(v) ||
+	    utf8_count(json_string_value(v), json_string_length(v)) > maxchars)
 		return -1;
 	*out = json_string_value(v);
 	return 0;
@@ -81,7 +79,7 @@ static const char *
 api_feedback_form(json_t *body, json_int_t *rating, const char **comment,
     const char **lang, const char **session, const char **page)
 {
-	json_t	*r = json_object_get(body, "rating");
+	json_t *r = json_object_get(body, "rating");
 
 	*rating = 0;
 	if (r != NULL && !json_is_null(r)) {
@@ -110,17 +108,19 @@ api_feedback_form(json_t *body, json_int_t *rating, const char **comment,
 static void
 api_rate(struct neuvo *nv, struct http_request *req, json_t *body)
 {
-	json_t		*turn = json_object_get(body, "turn_id");
-	json_t		*helpful = json_object_get(body, "helpful");
-	const char	*p[2];
-	PGresult	*res;
-	int		 found;
+	json_t *turn = json_object_get(body, "turn_id");
+	json_t *helpful = json_object_get(body, "helpful");
+	const char *p[2];
+	PGresult *res;
+	int found;
 
 	if (!json_is_string(turn) || json_string_length(turn) != 36 ||
 	    strspn(json_string_value(turn), "0123456789abcdef-") != 36 ||
 	    !json_is_boolean(helpful)) {
-		http_send_error(req, 400, "invalid_field", "turn_id must be a "
-		    "turn's id and helpful true or false", NULL);
+		http_send_error(req, 400, "invalid_field",
+		    "turn_id must be a "
+		    "turn's id and helpful true or false",
+		    NULL);
 		return;
 	}
 	p[0] = json_string_value(turn);
@@ -140,17 +140,17 @@ api_rate(struct neuvo *nv, struct http_request *req, json_t *body)
 static void
 api_feedback(struct neuvo *nv, struct http_request *req, json_t *body)
 {
-	const char	*comment, *lang, *session, *page, *why, *p[5];
-	char		*red = NULL, rbuf[4];
-	json_int_t	 rating;
-	PGresult	*res;
+	const char *comment, *lang, *session, *page, *why, *p[5];
+	char *red = NULL, rbuf[4];
+	json_int_t rating;
+	PGresult *res;
 
 	if (json_object_get(body, "turn_id") != NULL) {
 		api_rate(nv, req, body);
 		return;
 	}
-	why = api_feedback_form(body, &rating, &comment, &lang, &session,
-	    &page);
+	why =
+	    api_feedback_form(body, &rating, &comment, &lang, &session, &page);
 	if (why != NULL) {
 		http_send_error(req, 400, "invalid_field", why, NULL);
 		return;
@@ -172,18 +172,20 @@ api_feedback(struct neuvo *nv, struct http_request *req, json_t *body)
 		api_unavailable(nv, req, lang);
 		return;
 	}
-	http_send_json(req, 201, json_pack("{s:b,s:I}", "ok", 1, "id",
-	    (json_int_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10)), NULL);
+	http_send_json(req, 201,
+	    json_pack("{s:b,s:I}", "ok", 1, "id",
+		(json_int_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10)),
+	    NULL);
 	PQclear(res);
 }
 
 static void
 api_topics(struct neuvo *nv, struct http_request *req, json_t *body)
 {
-	const char	*p[1];
-	char		 lang[8];
-	PGresult	*res;
-	json_t		*topics;
+	const char *p[1];
+	char lang[8];
+	PGresult *res;
+	json_t *topics;
 
 	(void)body;
 	p[0] = http_query_param(req->query, "lang", lang, sizeof(lang));
@@ -200,32 +202,35 @@ api_topics(struct neuvo *nv, struct http_request *req, json_t *body)
 	}
 	topics = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
-	http_send_json(req, 200, json_pack("{s:s,s:o}", "lang", p[0],
-	    "topics", topics != NULL ? topics : json_array()), NULL);
+	http_send_json(req, 200,
+	    json_pack("{s:s,s:o}", "lang", p[0], "topics",
+		topics != NULL ? topics : json_array()),
+	    NULL);
 }
 
 static void
 api_health(struct neuvo *nv, struct http_request *req, json_t *body)
 {
-	PGresult	*res;
+	PGresult *res;
 
 	(void)body;
 	if ((res = db_exec(nv->db, DB_HEALTH, NULL)) == NULL) {
-		http_send_json(req, 503, json_pack("{s:s,s:s}", "status",
-		    "degraded", "db", "down"), NULL);
+		http_send_json(req, 503,
+		    json_pack("{s:s,s:s}", "status", "degraded", "db", "down"),
+		    NULL);
 		return;
 	}
 	PQclear(res);
-	http_send_json(req, 200, json_pack("{s:s,s:s}", "status", "ok",
-	    "db", "ok"), NULL);
+	http_send_json(
+	    req, 200, json_pack("{s:s,s:s}", "status", "ok", "db", "ok"), NULL);
 }
 
 /* Reads and parses a JSON object body; on failure the error is sent. */
 static json_t *
 api_body(struct neuvo *nv, struct http_request *req)
 {
-	json_t		*body;
-	json_error_t	 jerr;
+	json_t *body;
+	json_error_t jerr;
 
 	if (!http_is_json(req)) {
 		http_send_error(req, 415, "unsupported_media_type",
@@ -241,16 +246,15 @@ api_body(struct neuvo *nv, struct http_request *req)
 		http_send_error(req, 400, "invalid_json",
 		    "the request body could not be read", NULL);
 		return NULL;
-	case HTTP_READ_OK:
-		break;
+	case HTTP_READ_OK: break;
 	}
 	if (!utf8_valid(req->body, req->body_len)) {
 		http_send_error(req, 400, "invalid_json",
 		    "the body is not valid UTF-8", NULL);
 		return NULL;
 	}
-	body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
-	    &jerr);
+	body =
+	    json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (body == NULL || !json_is_object(body)) {
 		json_decref(body);
 		http_send_error(req, 400, "invalid_json",
@@ -263,21 +267,22 @@ api_body(struct neuvo *nv, struct http_request *req)
 void
 api_handle(struct neuvo *nv, struct http_request *req)
 {
-	const struct api_route	*r = NULL;
-	json_t			*body = NULL;
-	char			 allow[64];
-	size_t			 i;
+	const struct api_route *r = NULL;
+	json_t *body = NULL;
+	char allow[64];
+	size_t i;
 
 	for (i = 0; i < sizeof(api_routes) / sizeof(api_routes[0]); i++)
 		if (strcmp(req->path, api_routes[i].path) == 0)
 			r = &api_routes[i];
 	if (r == NULL) {
-		http_send_error(req, 404, "not_found", "no such endpoint",
-		    NULL);
+		http_send_error(
+		    req, 404, "not_found", "no such endpoint", NULL);
 		return;
 	}
-	if (strcmp(req->method, r->method) != 0 && !(strcmp(r->method,
-	    "GET") == 0 && strcmp(req->method, "HEAD") == 0)) {
+	if (strcmp(req->method, r->method) != 0 &&
+	    !(strcmp(r->method, "GET") == 0 &&
+		strcmp(req->method, "HEAD") == 0)) {
 		snprintf(allow, sizeof(allow), "Allow: %s%s\r\n", r->method,
 		    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
 		http_send_error(req, 405, "method_not_allowed",

@@ -7,7 +7,7 @@
 struct neuvo;
 struct http_request;
 
-void	api_handle(struct neuvo *, struct http_request *);
-void	api_unavailable(struct neuvo *, struct http_request *, const char *);
+void api_handle(struct neuvo *, struct http_request *);
+void api_unavailable(struct neuvo *, struct http_request *, const char *);
 
 #endif

@@ -21,55 +21,57 @@
 #include "turn.h"
 #include "utf8.h"
 
-#define CHAT_MAXCHARS	1000
+#define CHAT_MAXCHARS 1000
 
 struct chat_turn {
-	const char		*lang;
-	const char		*session;
-	char			*message;	/* trimmed, in the body */
-	int			 answer_id;	/* requested by id */
-	const char		*kind;
-	json_t			*reply;		/* kb.reply() of the answer */
-	struct turn_decision	 d;
+	const char *lang;
+	const char *session;
+	char *message; /* trimmed, in the body */
+	int answer_id; /* requested by id */
+	const char *kind;
+	json_t *reply; /* kb.reply() of the answer */
+	struct turn_decision d;
 };
 
-static int	chat_parse(struct http_request *, json_t *, struct chat_turn *);
-static int	chat_decide(struct neuvo *, struct chat_turn *);
-static int	chat_retrieve(struct neuvo *, struct chat_turn *);
-static json_t	*chat_fetch(struct neuvo *, enum db_stmt, const char *,
-		    const char *);
-static int	chat_log(struct neuvo *, struct chat_turn *, char *, size_t);
-static json_t	*chat_response(struct neuvo *, struct chat_turn *,
-		    const char *);
+static int chat_parse(struct http_request *, json_t *, struct chat_turn *);
+static int chat_decide(struct neuvo *, struct chat_turn *);
+static int chat_retrieve(struct neuvo *, struct chat_turn *);
+static json_t *chat_fetch(
+    struct neuvo *, enum db_stmt, const char *, const char *);
+static int chat_log(struct neuvo *, struct chat_turn *, char *, size_t);
+static json_t *chat_response(struct neuvo *, struct chat_turn *, const char *);
 
 int
 chat_session_valid(const char *s)
 {
-	size_t	 n = strlen(s);
+	size_t n = strlen(s);
 
-	return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+	return n >= 1 && n <= 64 &&
+	    strspn(s,
+		"abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
 }
 
 /* Validates the request's fields; on failure the error has been sent. */
 static int
 chat_parse(struct http_request *req, json_t *body, struct chat_turn *t)
 {
-	json_t	*msg = json_object_get(body, "message");
-	json_t	*lang = json_object_get(body, "lang");
-	json_t	*sess = json_object_get(body, "session");
-	json_t	*aid = json_object_get(body, "answer_id");
-	size_t	 chars;
+	json_t *msg = json_object_get(body, "message");
+	json_t *lang = json_object_get(body, "lang");
+	json_t *sess = json_object_get(body, "session");
+	json_t *aid = json_object_get(body, "answer_id");
+	size_t chars;
 
-	if (lang != NULL && !json_is_null(lang) && (!json_is_string(lang) ||
-	    !langid_valid(json_string_value(lang)))) {
+	if (lang != NULL && !json_is_null(lang) &&
+	    (!json_is_string(lang) || !langid_valid(json_string_value(lang)))) {
 		http_send_error(req, 400, "invalid_field",
 		    "lang must be one of fi, sv, en", NULL);
 		return -1;
 	}
 	t->lang = json_is_string(lang) ? json_string_value(lang) : NULL;
-	if (sess != NULL && !json_is_null(sess) && (!json_is_string(sess) ||
-	    !chat_session_valid(json_string_value(sess)))) {
+	if (sess != NULL && !json_is_null(sess) &&
+	    (!json_is_string(sess) ||
+		!chat_session_valid(json_string_value(sess)))) {
 		http_send_error(req, 400, "invalid_field",
 		    "session must be 1-64 characters of [A-Za-z0-9_-]", NULL);
 		return -1;
@@ -81,9 +83,12 @@ chat_parse(struct http_request *req, json_t *body, struct chat_turn *t)
 			t->answer_id = (int)json_integer_value(aid);
 			return 0;
 		}
-		http_send_error(req, 400, aid != NULL ? "invalid_field" :
-		    "missing_message", aid != NULL ? "answer_id must be a "
-		    "positive integer" : "message is required", NULL);
+		http_send_error(req, 400,
+		    aid != NULL ? "invalid_field" : "missing_message",
+		    aid != NULL ? "answer_id must be a "
+				  "positive integer"
+				: "message is required",
+		    NULL);
 		return -1;
 	}
 	if (!json_is_string(msg)) {
@@ -94,8 +99,8 @@ chat_parse(struct http_request *req, json_t *body, struct chat_turn *t)
 	t->message = utf8_trim((char *)json_string_value(msg));
 	chars = utf8_count(t->message, strlen(t->message));
 	if (chars == 0) {
-		http_send_error(req, 400, "missing_message",
-		    "message is empty", NULL);
+		http_send_error(
+		    req, 400, "missing_message", "message is empty", NULL);
 		return -1;
 	}
 	if (chars > CHAT_MAXCHARS) {
@@ -110,9 +115,9 @@ chat_parse(struct http_request *req, json_t *body, struct chat_turn *t)
 static json_t *
 chat_fetch(struct neuvo *nv, enum db_stmt s, const char *a, const char *b)
 {
-	const char	*params[2] = { a, b };
-	PGresult	*res;
-	json_t		*v = NULL;
+	const char *params[2] = {a, b};
+	PGresult *res;
+	json_t *v = NULL;
 
 	if ((res = db_exec(nv->db, s, params)) == NULL)
 		return NULL;
@@ -127,7 +132,7 @@ chat_fetch(struct neuvo *nv, enum db_stmt s, const char *a, const char *b)
 static int
 chat_int(const char *s)
 {
-	long long	 v;
+	long long v;
 
 	return config_parse_number(s, 0, 2000000000, &v) == 0 ? (int)v : 0;
 }
@@ -137,10 +142,10 @@ chat_int(const char *s)
 static int
 chat_redflag(struct neuvo *nv, struct chat_turn *t)
 {
-	const char	*p[2];
-	char		*words, *arr = NULL;
-	PGresult	*res = NULL;
-	int		 rc = -1;
+	const char *p[2];
+	char *words, *arr = NULL;
+	PGresult *res = NULL;
+	int rc = -1;
 
 	if ((words = lex_terms(nv->lex, t->lang, t->message, 1)) == NULL ||
 	    (arr = db_array(words)) == NULL)
@@ -151,7 +156,8 @@ chat_redflag(struct neuvo *nv, struct chat_turn *t)
 		goto out;
 	rc = 0;
 	if (PQntuples(res) == 1) {
-		log_debug("%s: red flag \"%s\"", t->lang, PQgetvalue(res, 0, 1));
+		log_debug(
+		    "%s: red flag \"%s\"", t->lang, PQgetvalue(res, 0, 1));
 		t->d.kind = TURN_ANSWER;
 		t->d.answer_id = chat_int(PQgetvalue(res, 0, 0));
 		t->d.score = 1.0;
@@ -168,12 +174,12 @@ out:
 static int
 chat_retrieve(struct neuvo *nv, struct chat_turn *t)
 {
-	struct turn_candidate	 c[TURN_MAXCAND];
-	struct turn_policy	 pol;
-	const char		*p[4];
-	char			*terms, *arr = NULL, lim[8];
-	PGresult		*res = NULL;
-	int			 i, n = 0, rc = -1;
+	struct turn_candidate c[TURN_MAXCAND];
+	struct turn_policy pol;
+	const char *p[4];
+	char *terms, *arr = NULL, lim[8];
+	PGresult *res = NULL;
+	int i, n = 0, rc = -1;
 
 	if ((terms = lex_groups(nv->lex, t->lang, t->message, 1)) == NULL ||
 	    (arr = db_array(terms)) == NULL)
@@ -188,7 +194,8 @@ chat_retrieve(struct neuvo *nv, struct chat_turn *t)
 	for (i = 0; i < PQntuples(res) && n < TURN_MAXCAND; i++, n++) {
 		c[n].id = chat_int(PQgetvalue(res, i, 0));
 		c[n].score = strtod(PQgetvalue(res, i, 1), NULL);
-		c[n].smalltalk = strcmp(PQgetvalue(res, i, 2), "smalltalk") == 0;
+		c[n].smalltalk =
+		    strcmp(PQgetvalue(res, i, 2), "smalltalk") == 0;
 	}
 	if (n > 0)
 		log_debug("%s: %d candidates, best %d (%.3f), next %d (%.3f)",
@@ -211,8 +218,8 @@ out:
 static int
 chat_nth(const char *s, int k)
 {
-	char	*end;
-	long	 v;
+	char *end;
+	long v;
 
 	if (*s == '{')
 		s++;
@@ -230,9 +237,9 @@ chat_nth(const char *s, int k)
 static int
 chat_choice(struct neuvo *nv, struct chat_turn *t)
 {
-	const char	*p[1] = { t->session };
-	PGresult	*res;
-	int		 k, id = 0;
+	const char *p[1] = {t->session};
+	PGresult *res;
+	int k, id = 0;
 
 	if (t->session == NULL || (k = turn_choice(t->message)) == 0)
 		return 0;
@@ -253,8 +260,8 @@ chat_choice(struct neuvo *nv, struct chat_turn *t)
 static int
 chat_decide(struct neuvo *nv, struct chat_turn *t)
 {
-	char	 idbuf[16];
-	int	 rc;
+	char idbuf[16];
+	int rc;
 
 	if (t->answer_id > 0) {
 		t->d.kind = TURN_ANSWER;
@@ -277,8 +284,8 @@ chat_decide(struct neuvo *nv, struct chat_turn *t)
 		t->d.kind = TURN_FALLBACK;
 		t->d.answer_id = 0;
 	}
-	t->reply = chat_fetch(nv, DB_REPLY_KEY, t->d.kind == TURN_CLARIFY ?
-	    "clarify" : "fallback", t->lang);
+	t->reply = chat_fetch(nv, DB_REPLY_KEY,
+	    t->d.kind == TURN_CLARIFY ? "clarify" : "fallback", t->lang);
 	return t->reply == NULL ? -1 : 0;
 }
 
@@ -286,11 +293,11 @@ chat_decide(struct neuvo *nv, struct chat_turn *t)
 static int
 chat_log(struct neuvo *nv, struct chat_turn *t, char *buf, size_t len)
 {
-	const char	*p[8];
-	char		*red = NULL, *norm = NULL, *sugg = NULL, aid[16], sc[32];
-	PGresult	*res = NULL;
-	size_t		 i, o;
-	int		 rc = -1;
+	const char *p[8];
+	char *red = NULL, *norm = NULL, *sugg = NULL, aid[16], sc[32];
+	PGresult *res = NULL;
+	size_t i, o;
+	int rc = -1;
 
 	red = redact_text(t->message != NULL ? t->message : "", NULL);
 	if (red == NULL || (norm = lex_normalize(red)) == NULL ||
@@ -298,8 +305,8 @@ chat_log(struct neuvo *nv, struct chat_turn *t, char *buf, size_t len)
 		goto out;
 	o = (size_t)sprintf(sugg, "{");
 	for (i = 0; i < t->d.nsuggestion; i++)
-		o += (size_t)sprintf(sugg + o, "%s%d", i ? "," : "",
-		    t->d.suggestion[i]);
+		o += (size_t)sprintf(
+		    sugg + o, "%s%d", i ? "," : "", t->d.suggestion[i]);
 	sprintf(sugg + o, "}");
 	snprintf(aid, sizeof(aid), "%d", t->d.answer_id);
 	snprintf(sc, sizeof(sc), "%.4f", t->d.score);
@@ -327,23 +334,25 @@ out:
 static json_t *
 chat_response(struct neuvo *nv, struct chat_turn *t, const char *turn_id)
 {
-	json_t	*r, *sugg, *links;
-	char	*ids;
-	size_t	 i, o;
+	json_t *r, *sugg, *links;
+	char *ids;
+	size_t i, o;
 
 	links = json_object_get(t->reply, "links");
-	r = json_pack("{s:s,s:s,s:O,s:O,s:o,s:s}", "kind", t->kind,
-	    "lang", t->lang, "text", json_object_get(t->reply, "text"),
-	    "links", t->d.kind == TURN_ANSWER && links ? links : json_array(),
-	    "answer_id", t->d.kind == TURN_ANSWER ?
-	    json_integer(t->d.answer_id) : json_null(), "turn_id", turn_id);
+	r = json_pack("{s:s,s:s,s:O,s:O,s:o,s:s}", "kind", t->kind, "lang",
+	    t->lang, "text", json_object_get(t->reply, "text"), "links",
+	    t->d.kind == TURN_ANSWER && links ? links : json_array(),
+	    "answer_id",
+	    t->d.kind == TURN_ANSWER ? json_integer(t->d.answer_id)
+				     : json_null(),
+	    "turn_id", turn_id);
 	sugg = NULL;
 	if (t->d.nsuggestion > 0 &&
 	    (ids = malloc(t->d.nsuggestion * 12 + 3)) != NULL) {
 		o = (size_t)sprintf(ids, "{");
 		for (i = 0; i < t->d.nsuggestion; i++)
-			o += (size_t)sprintf(ids + o, "%s%d", i ? "," : "",
-			    t->d.suggestion[i]);
+			o += (size_t)sprintf(
+			    ids + o, "%s%d", i ? "," : "", t->d.suggestion[i]);
 		sprintf(ids + o, "}");
 		sugg = chat_fetch(nv, DB_TITLES, ids, t->lang);
 		free(ids);
@@ -359,22 +368,21 @@ chat_response(struct neuvo *nv, struct chat_turn *t, const char *turn_id)
 static const char *
 chat_kind(const struct chat_turn *t)
 {
-	const char	*k = json_string_value(json_object_get(t->reply,
-			    "kind"));
+	const char *k = json_string_value(json_object_get(t->reply, "kind"));
 
 	if (t->d.kind == TURN_CLARIFY)
 		return "clarify";
 	if (t->d.kind == TURN_FALLBACK || k == NULL)
 		return "fallback";
-	return k;	/* answer, emergency or smalltalk */
+	return k; /* answer, emergency or smalltalk */
 }
 
 void
 chat_handle(struct neuvo *nv, struct http_request *req, json_t *body)
 {
-	struct chat_turn	 t;
-	char			 turn_id[64];
-	json_t			*r;
+	struct chat_turn t;
+	char turn_id[64];
+	json_t *r;
 
 	memset(&t, 0, sizeof(t));
 	if (chat_parse(req, body, &t) == -1)

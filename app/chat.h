@@ -9,7 +9,7 @@
 struct neuvo;
 struct http_request;
 
-void	chat_handle(struct neuvo *, struct http_request *, json_t *);
-int	chat_session_valid(const char *);
+void chat_handle(struct neuvo *, struct http_request *, json_t *);
+int chat_session_valid(const char *);
 
 #endif

@@ -16,45 +16,53 @@
 enum cfg_type { CFG_STR, CFG_INT, CFG_OCTAL, CFG_REAL, CFG_LEVEL };
 
 struct cfg_key {
-	const char	*name;
-	enum cfg_type	 type;
-	size_t		 off;
-	size_t		 size;
-	double		 min, max;
+	const char *name;
+	enum cfg_type type;
+	size_t off;
+	size_t size;
+	double min, max;
 };
 
-#define STR(n)		{ #n, CFG_STR, offsetof(struct config, n), \
-			    sizeof(((struct config *)0)->n), 0, 0 }
-#define INT(n, lo, hi)	{ #n, CFG_INT, offsetof(struct config, n), 0, lo, hi }
-#define REAL(n, lo, hi)	{ #n, CFG_REAL, offsetof(struct config, n), 0, lo, hi }
+#define STR(n)                                                                 \
+	{                                                                      \
+#n, CFG_STR, offsetof(struct config, n),                       \
+		    sizeof(((struct config *)0)->n), 0, 0                      \
+	}
+#define INT(n, lo, hi)                                                         \
+	{                                                                      \
+#n, CFG_INT, offsetof(struct config, n), 0, lo, hi             \
+	}
+#define REAL(n, lo, hi)                                                        \
+	{                                                                      \
+#n, CFG_REAL, offsetof(struct config, n), 0, lo, hi            \
+	}
 
 static const struct cfg_key cfg_keys[] = {
-	STR(listen),
-	{ "socket_mode", CFG_OCTAL, offsetof(struct config, socket_mode), 0,
-	    0, 0777 },
-	INT(workers, 1, 64),
-	INT(max_requests, 0, 100000000),
-	INT(shutdown_timeout, 1, 300),
-	INT(max_body, 1024, 1048576),
-	STR(db),
-	STR(db_user),
-	STR(lang_dir),
-	STR(unavailable_file),
-	{ "log_level", CFG_LEVEL, offsetof(struct config, log_level), 0, 0, 0 },
-	REAL(answer_threshold, 0, 1),
-	REAL(clarify_threshold, 0, 1),
-	REAL(answer_margin, 0, 1),
-	INT(clarify_max, 1, 5),
+    STR(listen),
+    {"socket_mode", CFG_OCTAL, offsetof(struct config, socket_mode), 0, 0,
+	0777},
+    INT(workers, 1, 64),
+    INT(max_requests, 0, 100000000),
+    INT(shutdown_timeout, 1, 300),
+    INT(max_body, 1024, 1048576),
+    STR(db),
+    STR(db_user),
+    STR(lang_dir),
+    STR(unavailable_file),
+    {"log_level", CFG_LEVEL, offsetof(struct config, log_level), 0, 0, 0},
+    REAL(answer_threshold, 0, 1),
+    REAL(clarify_threshold, 0, 1),
+    REAL(answer_margin, 0, 1),
+    INT(clarify_max, 1, 5),
 };
 
-static int	config_set(struct config *, const struct cfg_key *,
-		    const char *);
-static char	*trim(char *);
+static int config_set(struct config *, const struct cfg_key *, const char *);
+static char *trim(char *);
 
 void
 config_defaults(struct config *c)
 {
-	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->listen, sizeof(c->listen), "var/run/neuvo.sock");
@@ -75,16 +83,14 @@ config_defaults(struct config *c)
 
 /* strtonum in spirit: the whole string, within bounds, or an error. */
 int
-config_parse_number(const char *s, long long lo, long long hi,
-    long long *out)
+config_parse_number(const char *s, long long lo, long long hi, long long *out)
 {
-	char		*end;
-	long long	 v;
+	char *end;
+	long long v;
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (s[0] == '\0' || *end != '\0' || errno == ERANGE || v < lo ||
-	    v > hi)
+	if (s[0] == '\0' || *end != '\0' || errno == ERANGE || v < lo || v > hi)
 		return -1;
 	*out = v;
 	return 0;
@@ -93,9 +99,9 @@ config_parse_number(const char *s, long long lo, long long hi,
 static int
 config_set(struct config *c, const struct cfg_key *k, const char *v)
 {
-	char		*p = (char *)c + k->off, *end;
-	long long	 n;
-	double		 d;
+	char *p = (char *)c + k->off, *end;
+	long long n;
+	double d;
 
 	switch (k->type) {
 	case CFG_STR:
@@ -104,8 +110,8 @@ config_set(struct config *c, const struct cfg_key *k, const char *v)
 		memcpy(p, v, strlen(v) + 1);
 		return 0;
 	case CFG_INT:
-		if (config_parse_number(v, (long long)k->min,
-		    (long long)k->max, &n) == -1)
+		if (config_parse_number(
+			v, (long long)k->min, (long long)k->max, &n) == -1)
 			return -1;
 		memcpy(p, &n, sizeof(n));
 		return 0;
@@ -125,8 +131,7 @@ config_set(struct config *c, const struct cfg_key *k, const char *v)
 			return -1;
 		memcpy(p, &d, sizeof(d));
 		return 0;
-	case CFG_LEVEL:
-		return log_parse_level(v, (enum log_level *)(void *)p);
+	case CFG_LEVEL: return log_parse_level(v, (enum log_level *)(void *)p);
 	}
 	return -1;
 }
@@ -134,7 +139,7 @@ config_set(struct config *c, const struct cfg_key *k, const char *v)
 static char *
 trim(char *s)
 {
-	char	*e;
+	char *e;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
@@ -147,7 +152,7 @@ trim(char *s)
 static const struct cfg_key *
 config_find(const char *name)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < sizeof(cfg_keys) / sizeof(cfg_keys[0]); i++)
 		if (strcmp(cfg_keys[i].name, name) == 0)
@@ -162,11 +167,11 @@ config_find(const char *name)
 int
 config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
-	const struct cfg_key	*k;
-	char			 line[1400], *key, *val, *eq;
-	const char		*env;
-	FILE			*fp;
-	int			 lineno = 0, rc = 0;
+	const struct cfg_key *k;
+	char line[1400], *key, *val, *eq;
+	const char *env;
+	FILE *fp;
+	int lineno = 0, rc = 0;
 
 	if (path != NULL && (fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -187,12 +192,12 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		key = trim(key);
 		val = trim(eq + 1);
 		if ((k = config_find(key)) == NULL) {
-			snprintf(err, errlen, "%s:%d: unknown key \"%s\"",
-			    path, lineno, key);
+			snprintf(err, errlen, "%s:%d: unknown key \"%s\"", path,
+			    lineno, key);
 			rc = -1;
 		} else if (config_set(c, k, val) == -1) {
-			snprintf(err, errlen, "%s:%d: bad value for %s",
-			    path, lineno, key);
+			snprintf(err, errlen, "%s:%d: bad value for %s", path,
+			    lineno, key);
 			rc = -1;
 		}
 	}
@@ -206,8 +211,10 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		snprintf(c->db, sizeof(c->db), "%s", env);
 	}
 	if (rc == 0 && c->clarify_threshold > c->answer_threshold) {
-		snprintf(err, errlen, "%s: clarify_threshold is above "
-		    "answer_threshold", path ? path : "config");
+		snprintf(err, errlen,
+		    "%s: clarify_threshold is above "
+		    "answer_threshold",
+		    path ? path : "config");
 		rc = -1;
 	}
 	return rc;

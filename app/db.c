@@ -13,52 +13,55 @@
 #include "log.h"
 
 struct db_stmt_def {
-	const char	*name;
-	int		 nparams;
-	const char	*sql;
+	const char *name;
+	int nparams;
+	const char *sql;
 };
 
 static const struct db_stmt_def db_stmts[DB_NSTMT] = {
-	[DB_HEALTH] = { "health", 0, "SELECT 1" },
-	[DB_SEARCH] = { "search", 4, "SELECT answer_id, score, kind FROM "
-	    "kb.search($1::text, $2::text[], $3::text, $4::integer)" },
-	[DB_REDFLAG] = { "redflag", 2,
-	    "SELECT answer_id, phrase FROM kb.redflag_match($1::text, $2::text[])" },
-	[DB_REPLY] = { "reply", 2, "SELECT kb.reply($1::integer, $2::text)" },
-	[DB_REPLY_KEY] = { "reply_key", 2,
-	    "SELECT kb.reply_key($1::text, $2::text)" },
-	[DB_TITLES] = { "titles", 2,
-	    "SELECT kb.titles($1::integer[], $2::text)" },
-	[DB_TOPICS] = { "topics", 1, "SELECT kb.topics($1::text)" },
-	[DB_LOG_TURN] = { "log_turn", 8, "SELECT chat.log_turn($1::text, "
-	    "$2::text, $3::text, $4::text, $5::text, $6::integer, $7::real, "
-	    "$8::integer[])" },
-	[DB_LAST_SUGGESTIONS] = { "last_suggestions", 1,
-	    "SELECT chat.last_suggestions($1::text)" },
-	[DB_RATE] = { "rate", 2, "SELECT chat.rate($1::uuid, $2::boolean)" },
-	[DB_FEEDBACK] = { "feedback", 5, "SELECT chat.add_feedback("
-	    "$1::smallint, $2::text, $3::text, $4::text, $5::text)" },
-	[DB_UNINDEXED] = { "unindexed", 0,
-	    "SELECT tbl, id, sub, lang, text FROM kb.unindexed()" },
-	[DB_SET_TERMS] = { "set_terms", 4, "SELECT kb.set_terms($1::text, "
-	    "$2::integer, $3::text, $4::text)" },
-	[DB_REFRESH] = { "refresh", 0, "SELECT kb.refresh()" },
+    [DB_HEALTH] = {"health", 0, "SELECT 1"},
+    [DB_SEARCH] = {"search", 4,
+	"SELECT answer_id, score, kind FROM "
+	"kb.search($1::text, $2::text[], $3::text, $4::integer)"},
+    [DB_REDFLAG] = {"redflag", 2,
+	"SELECT answer_id, phrase FROM kb.redflag_match($1::text, $2::text[])"},
+    [DB_REPLY] = {"reply", 2, "SELECT kb.reply($1::integer, $2::text)"},
+    [DB_REPLY_KEY] = {"reply_key", 2,
+	"SELECT kb.reply_key($1::text, $2::text)"},
+    [DB_TITLES] = {"titles", 2, "SELECT kb.titles($1::integer[], $2::text)"},
+    [DB_TOPICS] = {"topics", 1, "SELECT kb.topics($1::text)"},
+    [DB_LOG_TURN] = {"log_turn", 8,
+	"SELECT chat.log_turn($1::text, "
+	"$2::text, $3::text, $4::text, $5::text, $6::integer, $7::real, "
+	"$8::integer[])"},
+    [DB_LAST_SUGGESTIONS] = {"last_suggestions", 1,
+	"SELECT chat.last_suggestions($1::text)"},
+    [DB_RATE] = {"rate", 2, "SELECT chat.rate($1::uuid, $2::boolean)"},
+    [DB_FEEDBACK] = {"feedback", 5,
+	"SELECT chat.add_feedback("
+	"$1::smallint, $2::text, $3::text, $4::text, $5::text)"},
+    [DB_UNINDEXED] = {"unindexed", 0,
+	"SELECT tbl, id, sub, lang, text FROM kb.unindexed()"},
+    [DB_SET_TERMS] = {"set_terms", 4,
+	"SELECT kb.set_terms($1::text, "
+	"$2::integer, $3::text, $4::text)"},
+    [DB_REFRESH] = {"refresh", 0, "SELECT kb.refresh()"},
 };
 
 struct db {
-	PGconn	*conn;
-	char	*conninfo;
-	char	*user;
-	int	 notified;
+	PGconn *conn;
+	char *conninfo;
+	char *user;
+	int notified;
 };
 
-static int	db_connect(struct db *);
-static int	db_broken(struct db *);
+static int db_connect(struct db *);
+static int db_broken(struct db *);
 
 struct db *
 db_new(const char *conninfo, const char *user)
 {
-	struct db	*db;
+	struct db *db;
 
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return NULL;
@@ -89,12 +92,11 @@ db_free(struct db *db)
 static int
 db_connect(struct db *db)
 {
-	const char	*keys[] = { "dbname", "user", "application_name",
-			    "connect_timeout", NULL };
-	const char	*vals[] = { db->conninfo, db->user, "neuvo", "3",
-			    NULL };
-	PGresult	*res;
-	int		 i;
+	const char *keys[] = {
+	    "dbname", "user", "application_name", "connect_timeout", NULL};
+	const char *vals[] = {db->conninfo, db->user, "neuvo", "3", NULL};
+	PGresult *res;
+	int i;
 
 	if (db->user[0] == '\0')
 		keys[1] = vals[1] = NULL;
@@ -153,8 +155,8 @@ db_broken(struct db *db)
 PGresult *
 db_exec(struct db *db, enum db_stmt s, const char *const *params)
 {
-	PGresult	*res;
-	int		 attempt, st;
+	PGresult *res;
+	int attempt, st;
 
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db_ensure(db) == -1)
@@ -170,8 +172,7 @@ db_exec(struct db *db, enum db_stmt s, const char *const *params)
 			    PQerrorMessage(db->conn));
 			return NULL;
 		}
-		log_warn("%s: connection lost, reconnecting",
-		    db_stmts[s].name);
+		log_warn("%s: connection lost, reconnecting", db_stmts[s].name);
 	}
 	return NULL;
 }
@@ -179,8 +180,8 @@ db_exec(struct db *db, enum db_stmt s, const char *const *params)
 int
 db_begin(struct db *db)
 {
-	PGresult	*res;
-	int		 ok;
+	PGresult *res;
+	int ok;
 
 	if (db_ensure(db) == -1)
 		return -1;
@@ -193,8 +194,8 @@ db_begin(struct db *db)
 int
 db_end(struct db *db, int commit)
 {
-	PGresult	*res;
-	int		 ok;
+	PGresult *res;
+	int ok;
 
 	if (db_broken(db))
 		return -1;
@@ -208,8 +209,8 @@ db_end(struct db *db, int commit)
 int
 db_notified(struct db *db)
 {
-	PGnotify	*n;
-	int		 changed;
+	PGnotify *n;
+	int changed;
 
 	if (db->conn != NULL && PQconsumeInput(db->conn) == 1) {
 		while ((n = PQnotifies(db->conn)) != NULL) {
@@ -227,15 +228,15 @@ db_notified(struct db *db)
 char *
 db_array(const char *words)
 {
-	size_t	 len = strlen(words), i, o = 0;
-	char	*out;
+	size_t len = strlen(words), i, o = 0;
+	char *out;
 
 	if ((out = malloc(len * 2 + 4)) == NULL)
 		return NULL;
 	out[o++] = '{';
 	for (i = 0; i <= len; i++) {
-		int	 start = (i == 0 || words[i - 1] == ' ');
-		int	 end = (words[i] == ' ' || words[i] == '\0');
+		int start = (i == 0 || words[i - 1] == ' ');
+		int end = (words[i] == ' ' || words[i] == '\0');
 
 		if (len == 0)
 			break;

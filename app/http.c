@@ -32,7 +32,7 @@ http_reason(int status)
 static const char *
 param(FCGX_Request *r, const char *name)
 {
-	const char	*v = FCGX_GetParam(name, r->envp);
+	const char *v = FCGX_GetParam(name, r->envp);
 
 	return v != NULL ? v : "";
 }
@@ -40,8 +40,8 @@ param(FCGX_Request *r, const char *name)
 void
 http_request_init(struct http_request *req, FCGX_Request *fcgx)
 {
-	const char	*cl;
-	long long	 n;
+	const char *cl;
+	long long n;
 
 	memset(req, 0, sizeof(*req));
 	req->fcgx = fcgx;
@@ -73,7 +73,7 @@ http_request_free(struct http_request *req)
 enum http_read
 http_read_body(struct http_request *req, long long max)
 {
-	int	 n;
+	int n;
 
 	if (req->content_length < 0 || req->content_length > max)
 		return HTTP_READ_TOO_LARGE;
@@ -90,8 +90,8 @@ http_read_body(struct http_request *req, long long max)
 int
 http_is_json(const struct http_request *req)
 {
-	const char	*ct = req->content_type;
-	size_t		 n = strlen("application/json");
+	const char *ct = req->content_type;
+	size_t n = strlen("application/json");
 
 	return strncasecmp(ct, "application/json", n) == 0 &&
 	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
@@ -99,25 +99,26 @@ http_is_json(const struct http_request *req)
 
 /* Sends reply (stealing the reference) with extra header lines, if any. */
 void
-http_send_json(struct http_request *req, int status, json_t *reply,
-    const char *extra)
+http_send_json(
+    struct http_request *req, int status, json_t *reply, const char *extra)
 {
-	char	 head[512], *body;
-	size_t	 len;
+	char head[512], *body;
+	size_t len;
 
 	body = json_dumps(reply, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(reply);
 	if (body == NULL) {
 		status = 500;
 		body = strdup("{\"error\":{\"code\":\"internal\","
-		    "\"message\":\"out of memory\"}}");
+			      "\"message\":\"out of memory\"}}");
 	}
 	len = body != NULL ? strlen(body) : 0;
-	snprintf(head, sizeof(head), "Status: %d %s\r\n"
+	snprintf(head, sizeof(head),
+	    "Status: %d %s\r\n"
 	    "Content-Type: application/json; charset=utf-8\r\n"
 	    "Cache-Control: no-store\r\n"
-	    "Content-Length: %zu\r\n%s\r\n", status, http_reason(status), len,
-	    extra != NULL ? extra : "");
+	    "Content-Length: %zu\r\n%s\r\n",
+	    status, http_reason(status), len, extra != NULL ? extra : "");
 	FCGX_PutStr(head, (int)strlen(head), req->fcgx->out);
 	if (len > 0)
 		FCGX_PutStr(body, (int)len, req->fcgx->out);
@@ -130,20 +131,19 @@ void
 http_send_error(struct http_request *req, int status, const char *code,
     const char *message, const char *extra)
 {
-	json_t	*r;
+	json_t *r;
 
-	r = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
-	    message);
+	r = json_pack(
+	    "{s:{s:s,s:s}}", "error", "code", code, "message", message);
 	http_send_json(req, status, r, extra);
 }
 
 /* The value of name in a query string, unescaped enough for [a-z]. */
 const char *
-http_query_param(const char *query, const char *name, char *out,
-    size_t outlen)
+http_query_param(const char *query, const char *name, char *out, size_t outlen)
 {
-	size_t		 nlen = strlen(name), vlen;
-	const char	*p = query;
+	size_t nlen = strlen(name), vlen;
+	const char *p = query;
 
 	while (p != NULL && *p != '\0') {
 		if (strncmp(p, name, nlen) == 0 && p[nlen] == '=') {

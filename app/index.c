@@ -17,10 +17,10 @@
 static int
 index_row(struct db *db, struct lex *lx, PGresult *res, int i)
 {
-	const char	*tbl = PQgetvalue(res, i, 0), *lang = PQgetvalue(res, i, 3);
-	const char	*p[4];
-	char		*terms;
-	PGresult	*r;
+	const char *tbl = PQgetvalue(res, i, 0), *lang = PQgetvalue(res, i, 3);
+	const char *p[4];
+	char *terms;
+	PGresult *r;
 
 	if (strcmp(tbl, "redflag") == 0)
 		terms = lex_groups(lx, lang, PQgetvalue(res, i, 4), 0);
@@ -42,8 +42,8 @@ index_row(struct db *db, struct lex *lx, PGresult *res, int i)
 int
 index_run(struct db *db, struct lex *lx)
 {
-	PGresult	*res, *r;
-	int		 i, n, rc = -1;
+	PGresult *res, *r;
+	int i, n, rc = -1;
 
 	if (db_begin(db) == -1)
 		return -1;

@@ -7,6 +7,6 @@
 struct db;
 struct lex;
 
-int	index_run(struct db *, struct lex *);
+int index_run(struct db *, struct lex *);
 
 #endif

@@ -13,19 +13,19 @@
 #include "langid.h"
 #include "lex.h"
 
-#define LANGID_NLANG	3
-#define LANGID_SLOTS	4096	/* per language; lists hold a few hundred */
+#define LANGID_NLANG 3
+#define LANGID_SLOTS 4096 /* per language; lists hold a few hundred */
 
-static const char *langid_names[LANGID_NLANG] = { "fi", "sv", "en" };
+static const char *langid_names[LANGID_NLANG] = {"fi", "sv", "en"};
 
 struct langid {
-	char	*slot[LANGID_NLANG][LANGID_SLOTS];
+	char *slot[LANGID_NLANG][LANGID_SLOTS];
 };
 
-static uint32_t	hash(const char *);
-static int	set_add(char **, const char *);
-static int	set_has(char *const *, const char *);
-static int	load_list(struct langid *, int, const char *, char *, size_t);
+static uint32_t hash(const char *);
+static int set_add(char **, const char *);
+static int set_has(char *const *, const char *);
+static int load_list(struct langid *, int, const char *, char *, size_t);
 
 static uint32_t
 hash(const char *s)
@@ -57,7 +57,7 @@ set_has(char *const *set, const char *w)
 	uint32_t i = hash(w) % LANGID_SLOTS, n;
 
 	for (n = 0; n < LANGID_SLOTS && set[i] != NULL;
-	    n++, i = (i + 1) % LANGID_SLOTS)
+	     n++, i = (i + 1) % LANGID_SLOTS)
 		if (strcmp(set[i], w) == 0)
 			return 1;
 	return 0;
@@ -66,10 +66,10 @@ set_has(char *const *set, const char *w)
 static int
 load_list(struct langid *li, int l, const char *dir, char *err, size_t len)
 {
-	char		 path[1024], line[256];
+	char path[1024], line[256];
 	struct lex_tokens *t;
-	FILE		*fp;
-	int		 rc = 0;
+	FILE *fp;
+	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/%s.txt", dir, langid_names[l]);
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -98,8 +98,8 @@ load_list(struct langid *li, int l, const char *dir, char *err, size_t len)
 struct langid *
 langid_load(const char *dir, char *err, size_t errlen)
 {
-	struct langid	*li;
-	int		 l;
+	struct langid *li;
+	int l;
 
 	if ((li = calloc(1, sizeof(*li))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -117,7 +117,7 @@ langid_load(const char *dir, char *err, size_t errlen)
 void
 langid_free(struct langid *li)
 {
-	size_t	 l, i;
+	size_t l, i;
 
 	if (li == NULL)
 		return;
@@ -130,7 +130,7 @@ langid_free(struct langid *li)
 int
 langid_valid(const char *lang)
 {
-	int	 l;
+	int l;
 
 	for (l = 0; lang != NULL && l < LANGID_NLANG; l++)
 		if (strcmp(lang, langid_names[l]) == 0)
@@ -140,12 +140,12 @@ langid_valid(const char *lang)
 
 /* Returns "fi", "sv" or "en": the message's language, else fallback. */
 const char *
-langid_detect(struct langid *li, struct lex *lx, const char *text,
-    const char *fallback)
+langid_detect(
+    struct langid *li, struct lex *lx, const char *text, const char *fallback)
 {
 	struct lex_tokens *t;
-	int		 score[LANGID_NLANG] = { 0 }, l, best = -1, listed;
-	size_t		 i;
+	int score[LANGID_NLANG] = {0}, l, best = -1, listed;
+	size_t i;
 
 	if ((t = malloc(sizeof(*t))) == NULL)
 		return fallback;
@@ -161,7 +161,7 @@ langid_detect(struct langid *li, struct lex *lx, const char *text,
 		 * may be a loan ("info", "bussi"). */
 		if (!listed && lex_is_finnish(lx, t->word[i]))
 			score[0] += strlen(t->word[i]) >= 6 ? 2 : 1;
-		if (strstr(t->word[i], "\xc3\xa5") != NULL)	/* å */
+		if (strstr(t->word[i], "\xc3\xa5") != NULL) /* å */
 			score[1] += 2;
 	}
 	free(t);

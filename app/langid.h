@@ -9,10 +9,10 @@
 struct lex;
 struct langid;
 
-struct langid	*langid_load(const char *, char *, size_t);
-void		 langid_free(struct langid *);
-const char	*langid_detect(struct langid *, struct lex *, const char *,
-		    const char *);
-int		 langid_valid(const char *);
+struct langid *langid_load(const char *, char *, size_t);
+void langid_free(struct langid *);
+const char *langid_detect(
+    struct langid *, struct lex *, const char *, const char *);
+int langid_valid(const char *);
 
 #endif

@@ -17,27 +17,27 @@
 #include "utf8.h"
 
 struct lex {
-	struct VoikkoHandle	*voikko;
+	struct VoikkoHandle *voikko;
 };
 
 struct termbuf {
-	char	*buf;
-	size_t	 len, cap;
-	int	 failed;
+	char *buf;
+	size_t len, cap;
+	int failed;
 };
 
-static void	term_add(struct termbuf *, const char *, size_t);
-static void	fi_add_analyses(struct lex *, const char *, struct termbuf *,
-		    struct termbuf *);
-static int	fi_add_parts(const char *, struct termbuf *);
-static void	add_words(struct termbuf *, const char *, size_t);
-static char	*termbuf_done(struct termbuf *);
+static void term_add(struct termbuf *, const char *, size_t);
+static void fi_add_analyses(
+    struct lex *, const char *, struct termbuf *, struct termbuf *);
+static int fi_add_parts(const char *, struct termbuf *);
+static void add_words(struct termbuf *, const char *, size_t);
+static char *termbuf_done(struct termbuf *);
 
 struct lex *
 lex_open(char *err, size_t errlen)
 {
-	struct lex	*lx;
-	const char	*verr = NULL;
+	struct lex *lx;
+	const char *verr = NULL;
 
 	if ((lx = calloc(1, sizeof(*lx))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -69,9 +69,9 @@ lex_close(struct lex *lx)
 void
 lex_tokenize(const char *text, struct lex_tokens *t)
 {
-	size_t	 i = 0, len = strlen(text), wl = 0;
+	size_t i = 0, len = strlen(text), wl = 0;
 	uint32_t c;
-	char	 enc[4], *w;
+	char enc[4], *w;
 
 	t->n = 0;
 	while (t->n < LEX_MAXTOKENS) {
@@ -79,7 +79,7 @@ lex_tokenize(const char *text, struct lex_tokens *t)
 		if (i >= len)
 			c = ' ';
 		else if (utf8_decode(text, len, &i, &c) == -1) {
-			i++;	/* not reached for validated input */
+			i++; /* not reached for validated input */
 			c = ' ';
 		}
 		if (utf8_is_letter(c)) {
@@ -109,19 +109,19 @@ lex_is_finnish(struct lex *lx, const char *word)
 static void
 term_add(struct termbuf *tb, const char *w, size_t n)
 {
-	char	*p, *nb;
+	char *p, *nb;
 
 	if (n == 0 || tb->failed)
 		return;
 	/* Skip duplicates: messages are short, a linear scan is enough. */
 	for (p = tb->buf; p != NULL && p < tb->buf + tb->len;) {
-		size_t	 wl = strcspn(p, " ");
+		size_t wl = strcspn(p, " ");
 		if (wl == n && memcmp(p, w, n) == 0)
 			return;
 		p += wl + 1;
 	}
 	if (tb->len + n + 2 > tb->cap) {
-		size_t	 cap = (tb->cap + n + 2) * 2;
+		size_t cap = (tb->cap + n + 2) * 2;
 		if ((nb = realloc(tb->buf, cap)) == NULL) {
 			tb->failed = 1;
 			return;
@@ -141,9 +141,9 @@ term_add(struct termbuf *tb, const char *w, size_t n)
 static void
 add_words(struct termbuf *tb, const char *s, size_t n)
 {
-	struct lex_tokens	*t;
-	char			 buf[LEX_MAXWORD * 2];
-	size_t			 i;
+	struct lex_tokens *t;
+	char buf[LEX_MAXWORD * 2];
+	size_t i;
 
 	if (n >= sizeof(buf) || (t = malloc(sizeof(*t))) == NULL)
 		return;
@@ -170,8 +170,8 @@ termbuf_done(struct termbuf *tb)
 static int
 fi_add_parts(const char *bases, struct termbuf *tb)
 {
-	const char	*p = bases, *open, *close;
-	int		 n = 0;
+	const char *p = bases, *open, *close;
+	int n = 0;
 
 	while ((open = strchr(p, '(')) != NULL) {
 		if ((close = strchr(open, ')')) == NULL)
@@ -194,11 +194,11 @@ static void
 fi_add_analyses(struct lex *lx, const char *word, struct termbuf *bases,
     struct termbuf *parts)
 {
-	struct voikko_mor_analysis	**an;
-	struct termbuf			  tmp;
-	char				 *base, *wb;
-	size_t				  i, added = 0;
-	int				  have_parts = 0;
+	struct voikko_mor_analysis **an;
+	struct termbuf tmp;
+	char *base, *wb;
+	size_t i, added = 0;
+	int have_parts = 0;
 
 	an = voikkoAnalyzeWordCstr(lx->voikko, word);
 	for (i = 0; an != NULL && an[i] != NULL; i++) {
@@ -235,9 +235,9 @@ fi_add_analyses(struct lex *lx, const char *word, struct termbuf *bases,
 char *
 lex_terms(struct lex *lx, const char *lang, const char *text, int words)
 {
-	struct lex_tokens	*t;
-	struct termbuf		 tb = { NULL, 0, 0, 0 };
-	size_t			 i;
+	struct lex_tokens *t;
+	struct termbuf tb = {NULL, 0, 0, 0};
+	size_t i;
 
 	if ((t = malloc(sizeof(*t))) == NULL)
 		return NULL;
@@ -255,13 +255,13 @@ lex_terms(struct lex *lx, const char *lang, const char *text, int words)
 static void
 group_add(struct termbuf *tb, struct termbuf *g, const char *prefix)
 {
-	char	*p;
+	char *p;
 
 	for (p = g->buf; p != NULL && *p != '\0'; p++)
 		if (*p == ' ')
 			*p = '|';
 	if (g->buf != NULL && prefix != NULL) {
-		char	 buf[LEX_MAXWORD * 8];
+		char buf[LEX_MAXWORD * 8];
 		snprintf(buf, sizeof(buf), "%s%s", prefix, g->buf);
 		term_add(tb, buf, strlen(buf));
 	} else if (g->buf != NULL)
@@ -284,10 +284,10 @@ group_add(struct termbuf *tb, struct termbuf *g, const char *prefix)
 char *
 lex_groups(struct lex *lx, const char *lang, const char *text, int parts)
 {
-	struct lex_tokens	*t;
-	struct termbuf		 tb = { NULL, 0, 0, 0 }, alt, cp;
-	size_t			 i;
-	char			*p, *w;
+	struct lex_tokens *t;
+	struct termbuf tb = {NULL, 0, 0, 0}, alt, cp;
+	size_t i;
+	char *p, *w;
 
 	if ((t = malloc(sizeof(*t))) == NULL)
 		return NULL;
@@ -315,9 +315,9 @@ lex_groups(struct lex *lx, const char *lang, const char *text, int parts)
 char *
 lex_normalize(const char *text)
 {
-	struct lex_tokens	*t;
-	size_t			 i, len = 0;
-	char			*out;
+	struct lex_tokens *t;
+	size_t i, len = 0;
+	char *out;
 
 	if ((t = malloc(sizeof(*t))) == NULL)
 		return NULL;
@@ -327,8 +327,8 @@ lex_normalize(const char *text)
 	if ((out = malloc(len + 1)) != NULL) {
 		out[0] = '\0';
 		for (i = 0, len = 0; i < t->n; i++)
-			len += (size_t)sprintf(out + len, "%s%s",
-			    i ? " " : "", t->word[i]);
+			len += (size_t)sprintf(
+			    out + len, "%s%s", i ? " " : "", t->word[i]);
 	}
 	free(t);
 	return out;

@@ -8,22 +8,22 @@
 
 #include <stddef.h>
 
-#define LEX_MAXWORD	64
-#define LEX_MAXTOKENS	256
+#define LEX_MAXWORD   64
+#define LEX_MAXTOKENS 256
 
 struct lex;
 
 struct lex_tokens {
-	size_t	 n;
-	char	 word[LEX_MAXTOKENS][LEX_MAXWORD];
+	size_t n;
+	char word[LEX_MAXTOKENS][LEX_MAXWORD];
 };
 
-struct lex	*lex_open(char *, size_t);
-void		 lex_close(struct lex *);
-void		 lex_tokenize(const char *, struct lex_tokens *);
-int		 lex_is_finnish(struct lex *, const char *);
-char		*lex_terms(struct lex *, const char *, const char *, int);
-char		*lex_groups(struct lex *, const char *, const char *, int);
-char		*lex_normalize(const char *);
+struct lex *lex_open(char *, size_t);
+void lex_close(struct lex *);
+void lex_tokenize(const char *, struct lex_tokens *);
+int lex_is_finnish(struct lex *, const char *);
+char *lex_terms(struct lex *, const char *, const char *, int);
+char *lex_groups(struct lex *, const char *, const char *, int);
+char *lex_normalize(const char *);
 
 #endif

@@ -10,9 +10,9 @@
 
 #include "log.h"
 
-static const char	*log_names[] = { "debug", "info", "warn", "error" };
-static char		 log_role[32] = "neuvo";
-static enum log_level	 log_min = LOG_INFO;
+static const char *log_names[] = {"debug", "info", "warn", "error"};
+static char log_role[32] = "neuvo";
+static enum log_level log_min = LOG_INFO;
 
 void
 log_init(const char *role, int id)
@@ -32,7 +32,7 @@ log_set_level(enum log_level l)
 int
 log_parse_level(const char *s, enum log_level *l)
 {
-	int	 i;
+	int i;
 
 	for (i = 0; i < 4; i++)
 		if (strcmp(s, log_names[i]) == 0) {
@@ -45,11 +45,11 @@ log_parse_level(const char *s, enum log_level *l)
 void
 log_msg(enum log_level l, const char *func, const char *fmt, ...)
 {
-	char		 line[1024], ts[32];
-	struct tm	 tm;
-	time_t		 now;
-	va_list		 ap;
-	int		 n, m;
+	char line[1024], ts[32];
+	struct tm tm;
+	time_t now;
+	va_list ap;
+	int n, m;
 
 	if (l < log_min)
 		return;

@@ -23,8 +23,7 @@
 #include "master.h"
 #include "neuvo.h"
 
-static void __attribute__((noreturn))
-usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr, "usage: neuvo [-n] [-i] [-f file] [-t text]\n");
 	exit(2);
@@ -33,10 +32,10 @@ usage(void)
 static json_t *
 load_unavailable(const char *path, char *err, size_t errlen)
 {
-	json_error_t	 jerr;
-	json_t		*j;
-	const char	*langs[] = { "fi", "sv", "en" };
-	size_t		 i;
+	json_error_t jerr;
+	json_t *j;
+	const char *langs[] = {"fi", "sv", "en"};
+	size_t i;
 
 	if ((j = json_load_file(path, 0, &jerr)) == NULL) {
 		snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
@@ -44,8 +43,8 @@ load_unavailable(const char *path, char *err, size_t errlen)
 	}
 	for (i = 0; i < 3; i++)
 		if (!json_is_string(json_object_get(j, langs[i]))) {
-			snprintf(err, errlen, "%s: no \"%s\" text", path,
-			    langs[i]);
+			snprintf(
+			    err, errlen, "%s: no \"%s\" text", path, langs[i]);
 			json_decref(j);
 			return NULL;
 		}
@@ -55,8 +54,8 @@ load_unavailable(const char *path, char *err, size_t errlen)
 static int
 run_index(struct neuvo *nv)
 {
-	char	 err[256];
-	int	 n;
+	char err[256];
+	int n;
 
 	if ((nv->lex = lex_open(err, sizeof(err))) == NULL) {
 		log_error("%s", err);
@@ -74,8 +73,8 @@ run_index(struct neuvo *nv)
 static int
 run_terms(struct neuvo *nv, const char *text, const char *lang)
 {
-	char		 err[256], *terms, *words;
-	const char	*l;
+	char err[256], *terms, *words;
+	const char *l;
 
 	if ((nv->lex = lex_open(err, sizeof(err))) == NULL) {
 		fprintf(stderr, "neuvo: %s\n", err);
@@ -95,10 +94,10 @@ run_terms(struct neuvo *nv, const char *text, const char *lang)
 int
 main(int argc, char *argv[])
 {
-	struct neuvo	 nv;
-	const char	*path = NULL, *text = NULL, *lang = "fi";
-	char		 err[512];
-	int		 ch, check = 0, index = 0, fd, rc;
+	struct neuvo nv;
+	const char *path = NULL, *text = NULL, *lang = "fi";
+	char err[512];
+	int ch, check = 0, index = 0, fd, rc;
 
 	while ((ch = getopt(argc, argv, "f:il:nt:")) != -1) {
 		switch (ch) {
@@ -116,23 +115,24 @@ main(int argc, char *argv[])
 	config_defaults(&nv.cfg);
 	if (config_load(&nv.cfg, path, err, sizeof(err)) == -1 ||
 	    (nv.langid = langid_load(nv.cfg.lang_dir, err, sizeof(err))) ==
-	    NULL || (nv.unavailable = load_unavailable(
-	    nv.cfg.unavailable_file, err, sizeof(err))) == NULL) {
+		NULL ||
+	    (nv.unavailable = load_unavailable(
+		 nv.cfg.unavailable_file, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "neuvo: %s\n", err);
 		langid_free(nv.langid);
 		return NEUVO_EXIT_FATAL;
 	}
 	log_set_level(nv.cfg.log_level);
 	if (check) {
-		printf("neuvo: configuration %s is valid\n", path ? path :
-		    "(defaults)");
+		printf("neuvo: configuration %s is valid\n",
+		    path ? path : "(defaults)");
 		rc = 0;
 	} else if (index)
 		rc = run_index(&nv);
 	else if (text != NULL)
 		rc = run_terms(&nv, text, lang);
 	else if ((fd = master_listen(nv.cfg.listen, (int)nv.cfg.socket_mode,
-	    err, sizeof(err))) == -1) {
+		      err, sizeof(err))) == -1) {
 		log_error("%s", err);
 		rc = 1;
 	} else {

@@ -29,27 +29,27 @@
 #include "neuvo.h"
 #include "worker.h"
 
-#define MASTER_MAXCHILD		256
-#define MASTER_CRASH_WINDOW	10	/* seconds */
-#define MASTER_CRASH_LIMIT	5	/* crashes in the window: throttle */
+#define MASTER_MAXCHILD     256
+#define MASTER_CRASH_WINDOW 10 /* seconds */
+#define MASTER_CRASH_LIMIT  5  /* crashes in the window: throttle */
 
 struct child {
-	pid_t	 pid;
-	int	 gen;
-	int	 id;
-	time_t	 started;
+	pid_t pid;
+	int gen;
+	int id;
+	time_t started;
 };
 
-static volatile sig_atomic_t	sig_chld, sig_hup, sig_term, sig_alrm;
+static volatile sig_atomic_t sig_chld, sig_hup, sig_term, sig_alrm;
 
-static struct child	children[MASTER_MAXCHILD];
-static int		generation, next_id, stopping, pending;
-static time_t		crash_times[MASTER_CRASH_LIMIT];
+static struct child children[MASTER_MAXCHILD];
+static int generation, next_id, stopping, pending;
+static time_t crash_times[MASTER_CRASH_LIMIT];
 
 static void
 master_signal(int sig)
 {
-	int	 saved = errno;
+	int saved = errno;
 
 	switch (sig) {
 	case SIGCHLD: sig_chld = 1; break;
@@ -63,11 +63,10 @@ master_signal(int sig)
 static void
 master_signals(sigset_t *waitmask)
 {
-	struct sigaction	 sa;
-	sigset_t		 block;
-	int			 sigs[] = { SIGCHLD, SIGHUP, SIGALRM, SIGTERM,
-				    SIGINT, SIGQUIT };
-	size_t			 i;
+	struct sigaction sa;
+	sigset_t block;
+	int sigs[] = {SIGCHLD, SIGHUP, SIGALRM, SIGTERM, SIGINT, SIGQUIT};
+	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = master_signal;
@@ -88,10 +87,10 @@ master_signals(sigset_t *waitmask)
 int
 master_listen(const char *listen_on, int mode, char *err, size_t errlen)
 {
-	struct sockaddr_un	 sun;
-	struct addrinfo		 hints, *ai = NULL;
-	char			 host[256], *colon;
-	int			 fd = -1, one = 1;
+	struct sockaddr_un sun;
+	struct addrinfo hints, *ai = NULL;
+	char host[256], *colon;
+	int fd = -1, one = 1;
 
 	if (strchr(listen_on, '/') != NULL) {
 		memset(&sun, 0, sizeof(sun));
@@ -101,7 +100,7 @@ master_listen(const char *listen_on, int mode, char *err, size_t errlen)
 			return -1;
 		}
 		strcpy(sun.sun_path, listen_on);
-		unlink(listen_on);	/* a stale socket of a dead master */
+		unlink(listen_on); /* a stale socket of a dead master */
 		if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
 		    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
 		    chmod(listen_on, (mode_t)mode) == -1)
@@ -109,8 +108,10 @@ master_listen(const char *listen_on, int mode, char *err, size_t errlen)
 	} else {
 		snprintf(host, sizeof(host), "%s", listen_on);
 		if ((colon = strrchr(host, ':')) == NULL) {
-			snprintf(err, errlen, "%s: expected host:port or a "
-			    "socket path", listen_on);
+			snprintf(err, errlen,
+			    "%s: expected host:port or a "
+			    "socket path",
+			    listen_on);
 			return -1;
 		}
 		*colon = '\0';
@@ -123,7 +124,7 @@ master_listen(const char *listen_on, int mode, char *err, size_t errlen)
 		}
 		if ((fd = socket(ai->ai_family, SOCK_STREAM, 0)) == -1 ||
 		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one)) == -1 ||
+			sizeof(one)) == -1 ||
 		    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1)
 			goto fail;
 		freeaddrinfo(ai);
@@ -144,7 +145,7 @@ fail:
 static struct child *
 master_slot(pid_t pid)
 {
-	int	 i;
+	int i;
 
 	for (i = 0; i < MASTER_MAXCHILD; i++)
 		if (children[i].pid == pid)
@@ -155,7 +156,7 @@ master_slot(pid_t pid)
 static int
 master_count(int gen)
 {
-	int	 i, n = 0;
+	int i, n = 0;
 
 	for (i = 0; i < MASTER_MAXCHILD; i++)
 		if (children[i].pid > 0 && (gen < 0 || children[i].gen == gen))
@@ -166,8 +167,8 @@ master_count(int gen)
 static void
 master_spawn(struct neuvo *nv, int fd)
 {
-	struct child	*c;
-	pid_t		 pid;
+	struct child *c;
+	pid_t pid;
 
 	if ((c = master_slot(0)) == NULL) {
 		log_error("no free worker slot");
@@ -183,14 +184,14 @@ master_spawn(struct neuvo *nv, int fd)
 	c->pid = pid;
 	c->gen = generation;
 	c->started = time(NULL);
-	log_info("started worker %d pid %ld (generation %d)", c->id,
-	    (long)pid, generation);
+	log_info("started worker %d pid %ld (generation %d)", c->id, (long)pid,
+	    generation);
 }
 
 static void
 master_kill(int gen_below, int sig)
 {
-	int	 i;
+	int i;
 
 	for (i = 0; i < MASTER_MAXCHILD; i++)
 		if (children[i].pid > 0 && children[i].gen < gen_below)
@@ -201,8 +202,8 @@ master_kill(int gen_below, int sig)
 static int
 master_crashed_recently(void)
 {
-	time_t	 now = time(NULL);
-	int	 i, n = 0;
+	time_t now = time(NULL);
+	int i, n = 0;
 
 	memmove(crash_times, crash_times + 1,
 	    sizeof(crash_times) - sizeof(crash_times[0]));
@@ -216,10 +217,10 @@ master_crashed_recently(void)
 static void
 master_reap(struct neuvo *nv, int fd, int *fatal)
 {
-	struct child	*c;
-	pid_t		 pid;
-	int		 status, crashed;
-	long		 up;
+	struct child *c;
+	pid_t pid;
+	int status, crashed;
+	long up;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if ((c = master_slot(pid)) == NULL)
@@ -228,18 +229,20 @@ master_reap(struct neuvo *nv, int fd, int *fatal)
 		crashed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 		if (WIFSIGNALED(status))
 			log_warn("worker %d pid %ld killed by signal %d after "
-			    "%lds", c->id, (long)pid, WTERMSIG(status), up);
+				 "%lds",
+			    c->id, (long)pid, WTERMSIG(status), up);
 		else
 			log_info("worker %d pid %ld exited with status %d "
-			    "after %lds", c->id, (long)pid,
-			    WEXITSTATUS(status), up);
+				 "after %lds",
+			    c->id, (long)pid, WEXITSTATUS(status), up);
 		c->pid = 0;
 		if (stopping || c->gen != generation)
 			continue;
-		if (WIFEXITED(status) && WEXITSTATUS(status) ==
-		    NEUVO_EXIT_FATAL) {
+		if (WIFEXITED(status) &&
+		    WEXITSTATUS(status) == NEUVO_EXIT_FATAL) {
 			log_error("worker %d: fatal configuration error, not "
-			    "respawned", c->id);
+				  "respawned",
+			    c->id);
 			(*fatal)++;
 			continue;
 		}
@@ -255,14 +258,14 @@ master_reap(struct neuvo *nv, int fd, int *fatal)
 static void
 master_reload(struct neuvo *nv, const char *path, int fd)
 {
-	struct config	 cfg;
-	char		 err[512];
-	int		 i;
+	struct config cfg;
+	char err[512];
+	int i;
 
 	config_defaults(&cfg);
 	if (config_load(&cfg, path, err, sizeof(err)) == -1) {
-		log_error("reload refused, keeping the old configuration: %s",
-		    err);
+		log_error(
+		    "reload refused, keeping the old configuration: %s", err);
 		return;
 	}
 	if (strcmp(cfg.listen, nv->cfg.listen) != 0)
@@ -292,9 +295,9 @@ master_stop_step(void)
 int
 master_run(struct neuvo *nv, const char *path, int fd)
 {
-	sigset_t	 waitmask;
-	int		 i, fatal = 0;
-	time_t		 deadline = 0;
+	sigset_t waitmask;
+	int i, fatal = 0;
+	time_t deadline = 0;
 
 	log_init("master", -1);
 	master_signals(&waitmask);

@@ -6,7 +6,7 @@
 
 struct neuvo;
 
-int	master_run(struct neuvo *, const char *, int);
-int	master_listen(const char *, int, char *, size_t);
+int master_run(struct neuvo *, const char *, int);
+int master_listen(const char *, int, char *, size_t);
 
 #endif

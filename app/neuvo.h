@@ -8,18 +8,18 @@
 
 #include "config.h"
 
-#define NEUVO_EXIT_FATAL	78	/* bad configuration: do not respawn */
+#define NEUVO_EXIT_FATAL 78 /* bad configuration: do not respawn */
 
 struct db;
 struct lex;
 struct langid;
 
 struct neuvo {
-	struct config	 cfg;
-	struct db	*db;
-	struct lex	*lex;
-	struct langid	*langid;
-	json_t		*unavailable;	/* {"fi": …, "sv": …, "en": …} */
+	struct config cfg;
+	struct db *db;
+	struct lex *lex;
+	struct langid *langid;
+	json_t *unavailable; /* {"fi": …, "sv": …, "en": …} */
 };
 
 #endif

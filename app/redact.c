@@ -22,19 +22,43 @@
  * is taken to be a street address.  Lower case; matching folds case.
  */
 static const char *const street_suffixes[] = {
-	/* Finnish */
-	"katu", "tie", "kuja", "polku", "puistikko", "väylä", "raitti",
-	"rinne", "kaari", "ranta", "tori", "aukio", "esplanadi", "bulevardi",
-	/* Swedish */
-	"gatan", "vägen", "gränd", "stigen", "esplanaden", "torget", "allén",
-	"backen",
-	/* English */
-	"street", "road", "avenue",
+    /* Finnish */
+    "katu",
+    "tie",
+    "kuja",
+    "polku",
+    "puistikko",
+    "väylä",
+    "raitti",
+    "rinne",
+    "kaari",
+    "ranta",
+    "tori",
+    "aukio",
+    "esplanadi",
+    "bulevardi",
+    /* Swedish */
+    "gatan",
+    "vägen",
+    "gränd",
+    "stigen",
+    "esplanaden",
+    "torget",
+    "allén",
+    "backen",
+    /* English */
+    "street",
+    "road",
+    "avenue",
 };
 
 /* Words that introduce a flat number: "as 3", "as. 3", "lgh 1102". */
 static const char *const flat_words[] = {
-	"as", "as.", "asunto", "lgh", "apt",
+    "as",
+    "as.",
+    "asunto",
+    "lgh",
+    "apt",
 };
 
 /*
@@ -42,40 +66,40 @@ static const char *const flat_words[] = {
  * followed by a number; a long one standing alone is a real street name
  * ("Norra Esplanaden 8", "Allén 3").  Bytes, so "allén" counts as 6.
  */
-#define STREET_BARE_MIN	6
+#define STREET_BARE_MIN 6
 
-#define HETU_LEN	11
-#define PHONE_MIN	7	/* digits; 116 117 is a service number */
-#define PHONE_MAX	15	/* digits; E.164 maximum */
-#define IBAN_BBAN_MIN	10
-#define IBAN_BBAN_MAX	30
-#define HOUSE_MAX	4	/* digits in a house or flat number */
+#define HETU_LEN      11
+#define PHONE_MIN     7  /* digits; 116 117 is a service number */
+#define PHONE_MAX     15 /* digits; E.164 maximum */
+#define IBAN_BBAN_MIN 10
+#define IBAN_BBAN_MAX 30
+#define HOUSE_MAX     4 /* digits in a house or flat number */
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef size_t (*charclass)(const unsigned char *);
 
 /* The recognisers; each returns the bytes it matched at s[i], or 0. */
-static size_t	email_match(const unsigned char *, size_t);
-static size_t	hetu_match(const unsigned char *, size_t);
-static size_t	iban_match(const unsigned char *, size_t);
-static size_t	phone_match(const unsigned char *, size_t);
-static size_t	address_match(const unsigned char *, size_t);
+static size_t email_match(const unsigned char *, size_t);
+static size_t hetu_match(const unsigned char *, size_t);
+static size_t iban_match(const unsigned char *, size_t);
+static size_t phone_match(const unsigned char *, size_t);
+static size_t address_match(const unsigned char *, size_t);
 
 /*
  * Tried in this order at every character: an e-mail address may contain
  * anything else, and an identity code must win over a phone number.
  */
 static const struct redactor {
-	size_t		(*match)(const unsigned char *, size_t);
-	const char	*placeholder;
-	unsigned	 kind;
+	size_t (*match)(const unsigned char *, size_t);
+	const char *placeholder;
+	unsigned kind;
 } redactors[] = {
-	{ email_match,		"[email]",	REDACT_EMAIL },
-	{ hetu_match,		"[hetu]",	REDACT_HETU },
-	{ iban_match,		"[iban]",	REDACT_IBAN },
-	{ phone_match,		"[phone]",	REDACT_PHONE },
-	{ address_match,	"[address]",	REDACT_ADDRESS },
+    {email_match, "[email]", REDACT_EMAIL},
+    {hetu_match, "[hetu]", REDACT_HETU},
+    {iban_match, "[iban]", REDACT_IBAN},
+    {phone_match, "[phone]", REDACT_PHONE},
+    {address_match, "[address]", REDACT_ADDRESS},
 };
 
 /* Own classifiers: <ctype.h> would follow the locale for bytes >= 0x80. */
@@ -111,8 +135,7 @@ digit_len(const unsigned char *p)
 static size_t
 local_len(const unsigned char *p)
 {
-	if (is_digit(p[0]) ||
-	    (p[0] != '\0' && strchr("._%+-", p[0]) != NULL))
+	if (is_digit(p[0]) || (p[0] != '\0' && strchr("._%+-", p[0]) != NULL))
 		return (1);
 	return (letter_len(p));
 }
@@ -136,7 +159,7 @@ alnum_ascii_len(const unsigned char *p)
 static size_t
 span(const unsigned char *p, charclass cls)
 {
-	size_t	 i = 0, n;
+	size_t i = 0, n;
 
 	while ((n = cls(p + i)) > 0)
 		i += n;
@@ -170,7 +193,7 @@ next_alnum(const unsigned char *p)
 static size_t
 char_len(const unsigned char *p)
 {
-	size_t	 n, k;
+	size_t n, k;
 
 	if (p[0] < 0xc2)
 		n = 1;
@@ -202,8 +225,8 @@ fold(const unsigned char *p, size_t k)
 static int
 hetu_century(int c)
 {
-	static const char	 signs[] = "+-UVWXYABCDEF";
-	const char		*at;
+	static const char signs[] = "+-UVWXYABCDEF";
+	const char *at;
 
 	if (c >= 'a' && c <= 'z')
 		c -= 'a' - 'A';
@@ -217,9 +240,8 @@ static int
 hetu_date(const unsigned char *p, int century)
 {
 	static const int mdays[] = {
-		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	int	 day, month, year, leap;
+	    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int day, month, year, leap;
 
 	day = (p[0] - '0') * 10 + (p[1] - '0');
 	month = (p[2] - '0') * 10 + (p[3] - '0');
@@ -237,8 +259,8 @@ hetu_date(const unsigned char *p, int century)
 static size_t
 hetu_match(const unsigned char *s, size_t i)
 {
-	const unsigned char	*p = s + i;
-	int			 k, century;
+	const unsigned char *p = s + i;
+	int k, century;
 
 	if (prev_alnum(s, i))
 		return (0);
@@ -260,7 +282,7 @@ hetu_match(const unsigned char *s, size_t i)
 static size_t
 phone_group(const unsigned char *p, size_t *digits)
 {
-	size_t	 n;
+	size_t n;
 
 	if (p[0] != '(') {
 		*digits = span(p, digit_len);
@@ -277,7 +299,7 @@ phone_group(const unsigned char *p, size_t *digits)
 static size_t
 phone_next(const unsigned char *p, size_t *digits)
 {
-	size_t	 sep, n;
+	size_t sep, n;
 
 	sep = (p[0] == ' ' || p[0] == '-');
 	if (!sep && p[-1] != ')')
@@ -295,8 +317,8 @@ phone_next(const unsigned char *p, size_t *digits)
 static size_t
 phone_match(const unsigned char *s, size_t i)
 {
-	const unsigned char	*p = s + i;
-	size_t			 at, n, digits, total;
+	const unsigned char *p = s + i;
+	size_t at, n, digits, total;
 
 	if (prev_alnum(s, i) || (i > 0 && s[i - 1] == '+'))
 		return (0);
@@ -320,7 +342,7 @@ phone_match(const unsigned char *s, size_t i)
 static size_t
 email_domain(const unsigned char *p)
 {
-	size_t	 i = 0, end = 0, n, dots = 0;
+	size_t i = 0, end = 0, n, dots = 0;
 
 	while ((n = span(p + i, label_len)) > 0) {
 		i += n;
@@ -336,7 +358,7 @@ email_domain(const unsigned char *p)
 static size_t
 email_match(const unsigned char *s, size_t i)
 {
-	size_t	 local, domain;
+	size_t local, domain;
 
 	if (i > 0 && (local_len(s + i - 1) == 1 || prev_letter(s, i)))
 		return (0);
@@ -350,7 +372,7 @@ email_match(const unsigned char *s, size_t i)
 static int
 iban_has_digit(const unsigned char *p, size_t n)
 {
-	size_t	 k;
+	size_t k;
 
 	for (k = 0; k < n; k++)
 		if (is_digit(p[k]))
@@ -367,7 +389,7 @@ iban_has_digit(const unsigned char *p, size_t n)
 static size_t
 iban_groups(const unsigned char *p)
 {
-	size_t	 i = 0, end = 0, total = 0, g;
+	size_t i = 0, end = 0, total = 0, g;
 
 	for (;;) {
 		g = span(p + i, alnum_ascii_len);
@@ -388,8 +410,8 @@ iban_groups(const unsigned char *p)
 static size_t
 iban_match(const unsigned char *s, size_t i)
 {
-	const unsigned char	*p = s + i;
-	size_t			 start, n;
+	const unsigned char *p = s + i;
+	size_t start, n;
 
 	if (prev_alnum(s, i) || !is_alpha(p[0]) || !is_alpha(p[1]) ||
 	    !is_digit(p[2]) || !is_digit(p[3]))
@@ -403,7 +425,7 @@ iban_match(const unsigned char *s, size_t i)
 static int
 street_suffix(const unsigned char *p, size_t len)
 {
-	size_t	 j, k, slen;
+	size_t j, k, slen;
 
 	for (j = 0; j < NELEM(street_suffixes); j++) {
 		slen = strlen(street_suffixes[j]);
@@ -423,7 +445,7 @@ street_suffix(const unsigned char *p, size_t len)
 static size_t
 street_word(const unsigned char *p)
 {
-	size_t	 i = 0, n;
+	size_t i = 0, n;
 
 	for (;;) {
 		if ((n = letter_len(p + i)) > 0)
@@ -439,7 +461,7 @@ street_word(const unsigned char *p)
 static size_t
 number_len(const unsigned char *p)
 {
-	size_t	 n;
+	size_t n;
 
 	n = span(p, digit_len);
 	return (n <= HOUSE_MAX ? n : 0);
@@ -453,7 +475,7 @@ number_len(const unsigned char *p)
 static size_t
 flat_part(const unsigned char *p)
 {
-	size_t	 j, k, n, len;
+	size_t j, k, n, len;
 
 	if (p[0] != ' ')
 		return (0);
@@ -482,7 +504,7 @@ flat_part(const unsigned char *p)
 static size_t
 house_number(const unsigned char *p)
 {
-	size_t	 i, n;
+	size_t i, n;
 
 	if ((i = number_len(p)) == 0)
 		return (0);
@@ -504,7 +526,7 @@ house_number(const unsigned char *p)
 static size_t
 address_match(const unsigned char *s, size_t i)
 {
-	size_t	 word, num;
+	size_t word, num;
 
 	if (prev_alnum(s, i) || (i > 0 && s[i - 1] == '-'))
 		return (0);
@@ -522,7 +544,7 @@ address_match(const unsigned char *s, size_t i)
 static const struct redactor *
 redact_match(const unsigned char *s, size_t i, size_t *in)
 {
-	size_t	 j;
+	size_t j;
 
 	for (j = 0; j < NELEM(redactors); j++)
 		if ((*in = redactors[j].match(s, i)) > 0)
@@ -539,9 +561,9 @@ redact_match(const unsigned char *s, size_t i, size_t *in)
 static size_t
 redact_scan(const unsigned char *s, char *out, unsigned *kinds)
 {
-	const struct redactor	*r;
-	const char		*from;
-	size_t			 i = 0, o = 0, in, len;
+	const struct redactor *r;
+	const char *from;
+	size_t i = 0, o = 0, in, len;
 
 	while (s[i] != '\0') {
 		if ((r = redact_match(s, i, &in)) != NULL) {
@@ -563,10 +585,10 @@ redact_scan(const unsigned char *s, char *out, unsigned *kinds)
 char *
 redact_text(const char *text, unsigned *found)
 {
-	const unsigned char	*s = (const unsigned char *)text;
-	unsigned		 kinds = 0;
-	size_t			 len;
-	char			*out;
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned kinds = 0;
+	size_t len;
+	char *out;
 
 	if (found != NULL)
 		*found = 0;

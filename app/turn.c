@@ -14,12 +14,13 @@ static void
 turn_suggest(const struct turn_policy *p, const struct turn_candidate *c,
     size_t n, struct turn_decision *d)
 {
-	size_t	 i;
+	size_t i;
 
 	d->kind = TURN_CLARIFY;
 	d->nsuggestion = 0;
 	for (i = 0; i < n && d->nsuggestion < p->clarify_max &&
-	    d->nsuggestion < TURN_MAXCAND; i++)
+	     d->nsuggestion < TURN_MAXCAND;
+	     i++)
 		if (c[i].score >= p->clarify_threshold)
 			d->suggestion[d->nsuggestion++] = c[i].id;
 }
@@ -39,7 +40,7 @@ turn_decide(const struct turn_policy *p, const struct turn_candidate *c,
 	/* "moi" is both hello and bye: either is a fine smalltalk reply. */
 	if (c[0].score >= p->answer_threshold &&
 	    (n == 1 || c[0].score - c[1].score >= p->margin ||
-	    (c[0].smalltalk && c[1].smalltalk))) {
+		(c[0].smalltalk && c[1].smalltalk))) {
 		d->kind = TURN_ANSWER;
 		d->answer_id = c[0].id;
 		return;
@@ -51,7 +52,7 @@ turn_decide(const struct turn_policy *p, const struct turn_candidate *c,
 int
 turn_choice(const char *msg)
 {
-	int	 choice = 0;
+	int choice = 0;
 
 	while (isspace((unsigned char)*msg))
 		msg++;

@@ -13,7 +13,7 @@ int
 utf8_decode(const char *s, size_t len, size_t *i, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s + *i;
-	size_t	 left = len - *i, n, k;
+	size_t left = len - *i, n, k;
 	uint32_t c;
 
 	if (left == 0)
@@ -42,8 +42,9 @@ utf8_decode(const char *s, size_t len, size_t *i, uint32_t *cp)
 		c = (c << 6) | (p[k] & 0x3f);
 	}
 	/* Reject overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+	if ((n == 3 && c < 0x800) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
 		return -1;
 	*cp = c;
 	*i += n;
@@ -78,7 +79,7 @@ utf8_encode(uint32_t c, char *out)
 int
 utf8_valid(const char *s, size_t len)
 {
-	size_t	 i = 0;
+	size_t i = 0;
 	uint32_t c;
 
 	while (i < len) {
@@ -91,7 +92,7 @@ utf8_valid(const char *s, size_t len)
 size_t
 utf8_count(const char *s, size_t len)
 {
-	size_t	 i = 0, n = 0;
+	size_t i = 0, n = 0;
 	uint32_t c;
 
 	while (i < len && utf8_decode(s, len, &i, &c) == 0)
@@ -127,7 +128,7 @@ utf8_is_letter(uint32_t c)
 char *
 utf8_trim(char *s)
 {
-	size_t	 len;
+	size_t len;
 
 	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
 	    ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0))

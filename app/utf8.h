@@ -8,12 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-int	 utf8_valid(const char *, size_t);
-size_t	 utf8_count(const char *, size_t);
-int	 utf8_decode(const char *, size_t, size_t *, uint32_t *);
-size_t	 utf8_encode(uint32_t, char *);
+int utf8_valid(const char *, size_t);
+size_t utf8_count(const char *, size_t);
+int utf8_decode(const char *, size_t, size_t *, uint32_t *);
+size_t utf8_encode(uint32_t, char *);
 uint32_t utf8_lower(uint32_t);
-int	 utf8_is_letter(uint32_t);
-char	*utf8_trim(char *);
+int utf8_is_letter(uint32_t);
+char *utf8_trim(char *);
 
 #endif

@@ -24,12 +24,12 @@
 #include "neuvo.h"
 #include "worker.h"
 
-static volatile sig_atomic_t	worker_quit;
+static volatile sig_atomic_t worker_quit;
 
 static void
 worker_signal(int sig)
 {
-	int	 saved = errno;
+	int saved = errno;
 
 	(void)sig;
 	worker_quit = 1;
@@ -39,17 +39,17 @@ worker_signal(int sig)
 static void
 worker_signals(sigset_t *waitmask)
 {
-	struct sigaction	 sa;
-	sigset_t		 block;
+	struct sigaction sa;
+	sigset_t block;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_signal;	/* no SA_RESTART: wake ppoll */
+	sa.sa_handler = worker_signal; /* no SA_RESTART: wake ppoll */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);	/* the master reloads */
+	sigaction(SIGHUP, &sa, NULL); /* the master reloads */
 	sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
@@ -65,7 +65,7 @@ worker_signals(sigset_t *waitmask)
 static void
 worker_serve(struct neuvo *nv, FCGX_Request *fcgx)
 {
-	struct http_request	 req;
+	struct http_request req;
 
 	http_request_init(&req, fcgx);
 	api_handle(nv, &req);
@@ -76,11 +76,11 @@ worker_serve(struct neuvo *nv, FCGX_Request *fcgx)
 void
 worker_main(struct neuvo *nv, int listen_fd, int id)
 {
-	FCGX_Request	 fcgx;
-	struct pollfd	 pfd;
-	sigset_t	 waitmask;
-	char		 err[256];
-	long long	 served = 0;
+	FCGX_Request fcgx;
+	struct pollfd pfd;
+	sigset_t waitmask;
+	char err[256];
+	long long served = 0;
 
 	log_init("worker", id);
 	worker_signals(&waitmask);
@@ -89,16 +89,16 @@ worker_main(struct neuvo *nv, int listen_fd, int id)
 		_exit(NEUVO_EXIT_FATAL);
 	}
 	if ((nv->db = db_new(nv->cfg.db, nv->cfg.db_user)) == NULL ||
-	    FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, listen_fd,
-	    FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	    FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&fcgx, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_error("cannot initialise");
 		_exit(1);
 	}
-	(void)db_ensure(nv->db);	/* early, but a later retry is fine */
+	(void)db_ensure(nv->db); /* early, but a later retry is fine */
 	pfd.fd = listen_fd;
 	pfd.events = POLLIN;
-	while (!worker_quit && (nv->cfg.max_requests == 0 ||
-	    served < nv->cfg.max_requests)) {
+	while (!worker_quit &&
+	    (nv->cfg.max_requests == 0 || served < nv->cfg.max_requests)) {
 		if (ppoll(&pfd, 1, NULL, &waitmask) <= 0)
 			continue;
 		if (worker_quit)

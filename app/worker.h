@@ -6,6 +6,6 @@
 
 struct neuvo;
 
-void	worker_main(struct neuvo *, int, int) __attribute__((noreturn));
+void worker_main(struct neuvo *, int, int) __attribute__((noreturn));
 
 #endif
