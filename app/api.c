@@ -137,13 +137,27 @@ api_rate(struct neuvo *nv, struct http_request *req, json_t *body)
 		http_send_json(req, 201, json_pack("{s:b}", "ok", 1), NULL);
 }
 
+/* The page a form was sent from, without its query string or fragment
+ * (they may carry anything) and redacted; newly allocated. */
+static char *
+api_page(const char *page)
+{
+	char *path, *red;
+
+	if ((path = strndup(page, strcspn(page, "?#"))) == NULL)
+		return NULL;
+	red = redact_text(path, NULL);
+	free(path);
+	return red;
+}
+
 static void
 api_feedback(struct neuvo *nv, struct http_request *req, json_t *body)
 {
 	const char *comment, *lang, *session, *page, *why, *p[5];
-	char *red = NULL, rbuf[4];
+	char *red = NULL, *redpage = NULL, rbuf[4];
 	json_int_t rating;
-	PGresult *res;
+	PGresult *res = NULL;
 
 	if (json_object_get(body, "turn_id") != NULL) {
 		api_rate(nv, req, body);
@@ -155,28 +169,29 @@ api_feedback(struct neuvo *nv, struct http_request *req, json_t *body)
 		http_send_error(req, 400, "invalid_field", why, NULL);
 		return;
 	}
-	if (comment != NULL && (red = redact_text(comment, NULL)) == NULL) {
-		api_unavailable(nv, req, lang);
-		return;
-	}
+	if ((comment != NULL && (red = redact_text(comment, NULL)) == NULL) ||
+	    (page != NULL && (redpage = api_page(page)) == NULL))
+		goto fail;
 	snprintf(rbuf, sizeof(rbuf), "%d", (int)rating);
 	p[0] = rating > 0 ? rbuf : NULL;
 	p[1] = red;
 	p[2] = lang;
 	p[3] = session;
-	p[4] = page;
+	p[4] = redpage;
 	res = db_exec(nv->db, DB_FEEDBACK, p);
-	free(red);
-	if (res == NULL || PQntuples(res) != 1) {
-		PQclear(res);
-		api_unavailable(nv, req, lang);
-		return;
-	}
+	if (res == NULL || PQntuples(res) != 1)
+		goto fail;
 	http_send_json(req, 201,
 	    json_pack("{s:b,s:I}", "ok", 1, "id",
 		(json_int_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10)),
 	    NULL);
+	goto out;
+fail:
+	api_unavailable(nv, req, lang);
+out:
 	PQclear(res);
+	free(red);
+	free(redpage);
 }
 
 static void

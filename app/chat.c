@@ -26,7 +26,7 @@
 struct chat_turn {
 	const char *lang;
 	const char *session;
-	char *message; /* trimmed, in the body */
+	char *message; /* trimmed in place: the body is ours for the turn */
 	int answer_id; /* requested by id */
 	const char *kind;
 	json_t *reply; /* kb.reply() of the answer */
@@ -36,6 +36,7 @@ struct chat_turn {
 static int chat_parse(struct http_request *, json_t *, struct chat_turn *);
 static int chat_decide(struct neuvo *, struct chat_turn *);
 static int chat_retrieve(struct neuvo *, struct chat_turn *);
+static const char *chat_lang(const char *, const char *);
 static json_t *chat_fetch(
     struct neuvo *, enum db_stmt, const char *, const char *);
 static int chat_log(struct neuvo *, struct chat_turn *, char *, size_t);
@@ -147,7 +148,9 @@ chat_redflag(struct neuvo *nv, struct chat_turn *t)
 	PGresult *res = NULL;
 	int rc = -1;
 
-	if ((words = lex_terms(nv->lex, t->lang, t->message, 1)) == NULL ||
+	/* Finnish base forms and the words as typed: phrases of every
+	 * language are tried (kb.redflag_match). */
+	if ((words = lex_terms(nv->lex, "fi", t->message, 1)) == NULL ||
 	    (arr = db_array(words)) == NULL)
 		goto out;
 	p[0] = t->lang;
@@ -156,8 +159,9 @@ chat_redflag(struct neuvo *nv, struct chat_turn *t)
 		goto out;
 	rc = 0;
 	if (PQntuples(res) == 1) {
-		log_debug(
-		    "%s: red flag \"%s\"", t->lang, PQgetvalue(res, 0, 1));
+		log_debug("%s: red flag \"%s\" (%s)", t->lang,
+		    PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+		t->lang = chat_lang(PQgetvalue(res, 0, 2), t->lang);
 		t->d.kind = TURN_ANSWER;
 		t->d.answer_id = chat_int(PQgetvalue(res, 0, 0));
 		t->d.score = 1.0;
@@ -168,6 +172,19 @@ out:
 	free(words);
 	free(arr);
 	return rc;
+}
+
+/* One of the three language codes, as a static string. */
+static const char *
+chat_lang(const char *lang, const char *fallback)
+{
+	static const char *langs[] = {"fi", "sv", "en"};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(lang, langs[i]) == 0)
+			return langs[i];
+	return fallback;
 }
 
 /* The ranked search and the policy.  Returns -1 when the database failed. */
@@ -339,9 +356,12 @@ chat_response(struct neuvo *nv, struct chat_turn *t, const char *turn_id)
 	size_t i, o;
 
 	links = json_object_get(t->reply, "links");
-	r = json_pack("{s:s,s:s,s:O,s:O,s:o,s:s}", "kind", t->kind, "lang",
-	    t->lang, "text", json_object_get(t->reply, "text"), "links",
-	    t->d.kind == TURN_ANSWER && links ? links : json_array(),
+	if (t->d.kind == TURN_ANSWER && links != NULL)
+		json_incref(links);
+	else
+		links = json_array();
+	r = json_pack("{s:s,s:s,s:O,s:o,s:o,s:s}", "kind", t->kind, "lang",
+	    t->lang, "text", json_object_get(t->reply, "text"), "links", links,
 	    "answer_id",
 	    t->d.kind == TURN_ANSWER ? json_integer(t->d.answer_id)
 				     : json_null(),

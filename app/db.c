@@ -24,7 +24,8 @@ static const struct db_stmt_def db_stmts[DB_NSTMT] = {
 	"SELECT answer_id, score, kind FROM "
 	"kb.search($1::text, $2::text[], $3::text, $4::integer)"},
     [DB_REDFLAG] = {"redflag", 2,
-	"SELECT answer_id, phrase FROM kb.redflag_match($1::text, $2::text[])"},
+	"SELECT answer_id, phrase, lang FROM kb.redflag_match($1::text, "
+	"$2::text[])"},
     [DB_REPLY] = {"reply", 2, "SELECT kb.reply($1::integer, $2::text)"},
     [DB_REPLY_KEY] = {"reply_key", 2,
 	"SELECT kb.reply_key($1::text, $2::text)"},
