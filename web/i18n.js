@@ -27,8 +27,8 @@
       disclaimer: 'Neuvo ei ole hätäpalvelu eikä lääkinnällinen laite. Hätätilanteessa soita 112. Älä kirjoita henkilötunnustasi tai terveystietojasi.',
       privacyTitle: 'Tietosuoja',
       privacyText: [
-        'Viestit tallennetaan ilman henkilötietoja: henkilötunnukset, puhelinnumerot ja sähköpostiosoitteet poistetaan ennen tallennusta.',
-        'Viestejä säilytetään 90 päivää palvelun kehittämistä varten. Niitä näkee vain hyvinvointialueen sisältötiimi.',
+        'Ennen tallennusta viesteistä poistetaan henkilötunnukset, puhelinnumerot, sähköpostiosoitteet, tilinumerot ja katuosoitteet. Nimiä ja terveystietoja ei voi poistaa automaattisesti, joten älä kirjoita niitä.',
+        'Viestejä säilytetään 90 päivää ja palautetta vuoden palvelun kehittämistä varten. Niitä käsittelevät vain hyvinvointialueen sisältötiimi ja palvelun ylläpitäjät.',
         'Chat ei käytä evästeitä. Keskustelu säilyy vain tämän selainvälilehden muistissa, kunnes suljet sen tai aloitat uuden keskustelun.'
       ],
       topicsLabel: 'Suosittuja aiheita',
@@ -88,8 +88,8 @@
       disclaimer: 'Neuvo är inte en nödtjänst och inte en medicinteknisk produkt. Ring 112 i nödsituationer. Skriv inte din personbeteckning eller dina hälsouppgifter.',
       privacyTitle: 'Dataskydd',
       privacyText: [
-        'Meddelandena sparas utan personuppgifter: personbeteckningar, telefonnummer och e-postadresser tas bort innan de sparas.',
-        'Meddelandena sparas i 90 dagar för att utveckla tjänsten. Endast välfärdsområdets innehållsteam ser dem.',
+        'Innan meddelandena sparas tas personbeteckningar, telefonnummer, e-postadresser, kontonummer och gatuadresser bort. Namn och hälsouppgifter kan inte tas bort automatiskt, så skriv inte sådana.',
+        'Meddelandena sparas i 90 dagar och responsen i ett år för att utveckla tjänsten. Endast välfärdsområdets innehållsteam och tjänstens administratörer behandlar dem.',
         'Chatten använder inga kakor. Konversationen finns bara kvar i den här webbläsarfliken tills du stänger den eller börjar en ny konversation.'
       ],
       topicsLabel: 'Populära ämnen',
@@ -149,8 +149,8 @@
       disclaimer: 'Neuvo is not an emergency service and not a medical device. In an emergency, call 112. Do not write your personal identity code or health details.',
       privacyTitle: 'Privacy',
       privacyText: [
-        'Messages are stored without personal data: personal identity codes, phone numbers and e-mail addresses are removed before storage.',
-        'Messages are kept for 90 days to improve the service. Only the wellbeing services county\u2019s content team sees them.',
+        'Before messages are stored, personal identity codes, phone numbers, e-mail addresses, bank account numbers and street addresses are removed. Names and health details cannot be removed automatically, so please do not write them.',
+        'Messages are kept for 90 days and feedback for a year to improve the service. Only the wellbeing services county\u2019s content team and the service\u2019s administrators handle them.',
         'The chat uses no cookies. The conversation is kept only in this browser tab until you close it or start a new conversation.'
       ],
       topicsLabel: 'Popular topics',
