@@ -86,6 +86,8 @@ class Stack:
                 return Reply(r.status, r.headers, r.read())
         except urllib.error.HTTPError as e:
             return Reply(e.code, e.headers, e.read())
+        except (urllib.error.URLError, ConnectionError, socket.timeout):
+            return Reply(0, {}, b"")  # nothing listening (yet)
 
     def chat(self, message, lang=None, session=None, **extra):
         body = {"message": message}
