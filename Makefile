@@ -12,7 +12,7 @@ SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 
 SRCS	 = app/api.c app/chat.c app/config.c app/db.c app/http.c \
-	   app/index.c app/langid.c app/lex.c app/log.c app/master.c \
+	   app/index.c app/langid.c app/lex.c app/log.c app/master.c app/neuvo.c \
 	   app/redact.c app/turn.c app/utf8.c app/worker.c
 OBJS	 = $(SRCS:app/%.c=build/%.o)
 SOBJS	 = $(SRCS:app/%.c=build/asan/%.o)

@@ -203,9 +203,13 @@ api_topics(struct neuvo *nv, struct http_request *req, json_t *body)
 	json_t *topics;
 
 	(void)body;
-	p[0] = http_query_param(req->query, "lang", lang, sizeof(lang));
-	if (p[0] == NULL)
-		p[0] = "fi";
+	switch (http_query_param(req->query, "lang", lang, sizeof(lang))) {
+	case 0: p[0] = "fi"; break;
+	case 1: p[0] = lang; break;
+	default:
+		p[0] = ""; /* too long: not a language */
+		break;
+	}
 	if (!langid_valid(p[0])) {
 		http_send_error(req, 400, "invalid_field",
 		    "lang must be one of fi, sv, en", NULL);

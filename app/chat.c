@@ -28,6 +28,7 @@ struct chat_turn {
 	const char *session;
 	char *message; /* trimmed in place: the body is ours for the turn */
 	int answer_id; /* requested by id */
+	size_t words;  /* one word ("aika", "help") is vague: clarify sooner */
 	const char *kind;
 	json_t *reply; /* kb.reply() of the answer */
 	struct turn_decision d;
@@ -140,17 +141,18 @@ chat_int(const char *s)
 
 /* Red flags first: every word of a phrase must be among the message's
  * base forms or words.  Returns 1 on a match, 0 if none, -1 on failure. */
+/* Red flags in one sentence: its Finnish base forms and its words as
+ * typed, against the phrases of every language (kb.redflag_match).
+ * Returns 1 on a match, 0 if none, -1 on failure. */
 static int
-chat_redflag(struct neuvo *nv, struct chat_turn *t)
+chat_redflag_in(struct neuvo *nv, struct chat_turn *t, const char *sentence)
 {
 	const char *p[2];
 	char *words, *arr = NULL;
 	PGresult *res = NULL;
 	int rc = -1;
 
-	/* Finnish base forms and the words as typed: phrases of every
-	 * language are tried (kb.redflag_match). */
-	if ((words = lex_terms(nv->lex, "fi", t->message, 1)) == NULL ||
+	if ((words = lex_terms(nv->lex, "fi", sentence, 1)) == NULL ||
 	    (arr = db_array(words)) == NULL)
 		goto out;
 	p[0] = t->lang;
@@ -171,6 +173,40 @@ out:
 	PQclear(res);
 	free(words);
 	free(arr);
+	return rc;
+}
+
+/*
+ * Red flags: in the whole message, then clause by clause (split at . , !
+ * ? ; and new lines).  An exception ("renewing a prescription") silences
+ * the red flags of the text it is in, so the whole message may be silent
+ * while one clause is not: "How do I renew a prescription? Dad is not
+ * breathing!" still gets 112, and a phrase that spans a comma still
+ * counts.  The clauses beyond CHAT_MAXSENTENCES are checked as one.
+ */
+#define CHAT_MAXSENTENCES 8
+
+static int
+chat_redflag(struct neuvo *nv, struct chat_turn *t)
+{
+	char *copy, *s, *end;
+	int n, rc;
+
+	if ((rc = chat_redflag_in(nv, t, t->message)) != 0)
+		return rc;
+	if ((copy = strdup(t->message)) == NULL)
+		return -1;
+	for (s = copy, n = 1; rc == 0 && s != NULL && *s != '\0'; n++) {
+		end = n < CHAT_MAXSENTENCES ? s + strcspn(s, ".,!?;\n") : NULL;
+		if (end != NULL && *end != '\0')
+			*end++ = '\0';
+		else
+			end = NULL;
+		if (end != NULL || s != copy) /* the whole was done above */
+			rc = chat_redflag_in(nv, t, s);
+		s = end;
+	}
+	free(copy);
 	return rc;
 }
 
@@ -220,7 +256,8 @@ chat_retrieve(struct neuvo *nv, struct chat_turn *t)
 		    n > 1 ? c[1].score : 0.0);
 	pol.answer_threshold = nv->cfg.answer_threshold;
 	pol.clarify_threshold = nv->cfg.clarify_threshold;
-	pol.margin = nv->cfg.answer_margin;
+	pol.margin =
+	    t->words == 1 ? nv->cfg.vague_margin : nv->cfg.answer_margin;
 	pol.clarify_max = (size_t)nv->cfg.clarify_max;
 	turn_decide(&pol, c, (size_t)n, &t->d);
 	rc = 0;
@@ -407,10 +444,11 @@ chat_handle(struct neuvo *nv, struct http_request *req, json_t *body)
 	memset(&t, 0, sizeof(t));
 	if (chat_parse(req, body, &t) == -1)
 		return;
-	if (t.message != NULL)
+	if (t.message != NULL) {
 		t.lang = langid_detect(nv->langid, nv->lex, t.message,
 		    t.lang != NULL ? t.lang : "fi");
-	else if (t.lang == NULL)
+		t.words = lex_count(t.message);
+	} else if (t.lang == NULL)
 		t.lang = "fi";
 	if (db_notified(nv->db))
 		index_run(nv->db, nv->lex);

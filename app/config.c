@@ -53,6 +53,7 @@ static const struct cfg_key cfg_keys[] = {
     REAL(answer_threshold, 0, 1),
     REAL(clarify_threshold, 0, 1),
     REAL(answer_margin, 0, 1),
+    REAL(vague_margin, 0, 1),
     INT(clarify_max, 1, 5),
 };
 
@@ -78,6 +79,7 @@ config_defaults(struct config *c)
 	c->answer_threshold = 0.5;
 	c->clarify_threshold = 0.25;
 	c->answer_margin = 0.1;
+	c->vague_margin = 0.1;
 	c->clarify_max = 3;
 }
 

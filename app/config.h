@@ -23,6 +23,7 @@ struct config {
 	double answer_threshold;
 	double clarify_threshold;
 	double answer_margin;
+	double vague_margin;
 	long long clarify_max;
 };
 

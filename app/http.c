@@ -138,8 +138,9 @@ http_send_error(struct http_request *req, int status, const char *code,
 	http_send_json(req, status, r, extra);
 }
 
-/* The value of name in a query string, unescaped enough for [a-z]. */
-const char *
+/* The value of name in a query string into out: 1 when found, 0 when
+ * absent, -1 when longer than out can hold (never silently cut). */
+int
 http_query_param(const char *query, const char *name, char *out, size_t outlen)
 {
 	size_t nlen = strlen(name), vlen;
@@ -150,14 +151,14 @@ http_query_param(const char *query, const char *name, char *out, size_t outlen)
 			p += nlen + 1;
 			vlen = strcspn(p, "&");
 			if (vlen >= outlen)
-				return NULL;
+				return -1;
 			memcpy(out, p, vlen);
 			out[vlen] = '\0';
-			return out;
+			return 1;
 		}
 		p = strchr(p, '&');
 		if (p != NULL)
 			p++;
 	}
-	return NULL;
+	return 0;
 }

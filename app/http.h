@@ -30,6 +30,6 @@ int http_is_json(const struct http_request *);
 void http_send_json(struct http_request *, int, json_t *, const char *);
 void http_send_error(
     struct http_request *, int, const char *, const char *, const char *);
-const char *http_query_param(const char *, const char *, char *, size_t);
+int http_query_param(const char *, const char *, char *, size_t);
 
 #endif

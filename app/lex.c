@@ -310,6 +310,21 @@ lex_groups(struct lex *lx, const char *lang, const char *text, int parts)
 	return termbuf_done(&tb);
 }
 
+/* How many words text has. */
+size_t
+lex_count(const char *text)
+{
+	struct lex_tokens *t;
+	size_t n = 0;
+
+	if ((t = malloc(sizeof(*t))) != NULL) {
+		lex_tokenize(text, t);
+		n = t->n;
+		free(t);
+	}
+	return n;
+}
+
 /* The words of text, lower-cased, one space apart: the form in which the
  * content team's reports group questions. */
 char *

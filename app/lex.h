@@ -25,5 +25,6 @@ int lex_is_finnish(struct lex *, const char *);
 char *lex_terms(struct lex *, const char *, const char *, int);
 char *lex_groups(struct lex *, const char *, const char *, int);
 char *lex_normalize(const char *);
+size_t lex_count(const char *);
 
 #endif

@@ -29,28 +29,6 @@ static void __attribute__((noreturn)) usage(void)
 	exit(2);
 }
 
-static json_t *
-load_unavailable(const char *path, char *err, size_t errlen)
-{
-	json_error_t jerr;
-	json_t *j;
-	const char *langs[] = {"fi", "sv", "en"};
-	size_t i;
-
-	if ((j = json_load_file(path, 0, &jerr)) == NULL) {
-		snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
-		return NULL;
-	}
-	for (i = 0; i < 3; i++)
-		if (!json_is_string(json_object_get(j, langs[i]))) {
-			snprintf(
-			    err, errlen, "%s: no \"%s\" text", path, langs[i]);
-			json_decref(j);
-			return NULL;
-		}
-	return j;
-}
-
 static int
 run_index(struct neuvo *nv)
 {
@@ -112,14 +90,8 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	memset(&nv, 0, sizeof(nv));
-	config_defaults(&nv.cfg);
-	if (config_load(&nv.cfg, path, err, sizeof(err)) == -1 ||
-	    (nv.langid = langid_load(nv.cfg.lang_dir, err, sizeof(err))) ==
-		NULL ||
-	    (nv.unavailable = load_unavailable(
-		 nv.cfg.unavailable_file, err, sizeof(err))) == NULL) {
+	if (neuvo_load(&nv, path, err, sizeof(err)) == -1) {
 		fprintf(stderr, "neuvo: %s\n", err);
-		langid_free(nv.langid);
 		return NEUVO_EXIT_FATAL;
 	}
 	log_set_level(nv.cfg.log_level);
@@ -141,7 +113,6 @@ main(int argc, char *argv[])
 		if (strchr(nv.cfg.listen, '/') != NULL)
 			unlink(nv.cfg.listen);
 	}
-	langid_free(nv.langid);
-	json_decref(nv.unavailable);
+	neuvo_free(&nv);
 	return rc;
 }

@@ -43,6 +43,7 @@ struct child {
 static volatile sig_atomic_t sig_chld, sig_hup, sig_term, sig_alrm;
 
 static struct child children[MASTER_MAXCHILD];
+static pid_t master_pid;
 static int generation, next_id, stopping, pending;
 static time_t crash_times[MASTER_CRASH_LIMIT];
 
@@ -180,7 +181,7 @@ master_spawn(struct neuvo *nv, int fd)
 		return;
 	}
 	if (pid == 0)
-		worker_main(nv, fd, c->id);
+		worker_main(nv, fd, c->id, master_pid);
 	c->pid = pid;
 	c->gen = generation;
 	c->started = time(NULL);
@@ -258,21 +259,19 @@ master_reap(struct neuvo *nv, int fd, int *fatal)
 static void
 master_reload(struct neuvo *nv, const char *path, int fd)
 {
-	struct config cfg;
-	char err[512];
+	char err[512], listen_on[sizeof(nv->cfg.listen)];
 	int i;
 
-	config_defaults(&cfg);
-	if (config_load(&cfg, path, err, sizeof(err)) == -1) {
+	snprintf(listen_on, sizeof(listen_on), "%s", nv->cfg.listen);
+	if (neuvo_load(nv, path, err, sizeof(err)) == -1) {
 		log_error(
 		    "reload refused, keeping the old configuration: %s", err);
 		return;
 	}
-	if (strcmp(cfg.listen, nv->cfg.listen) != 0)
+	if (strcmp(listen_on, nv->cfg.listen) != 0)
 		log_warn("listen changed: takes effect on restart only");
-	snprintf(cfg.listen, sizeof(cfg.listen), "%s", nv->cfg.listen);
-	nv->cfg = cfg;
-	log_set_level(cfg.log_level);
+	snprintf(nv->cfg.listen, sizeof(nv->cfg.listen), "%s", listen_on);
+	log_set_level(nv->cfg.log_level);
 	generation++;
 	pending = 0;
 	for (i = 0; i < nv->cfg.workers; i++)
@@ -300,6 +299,7 @@ master_run(struct neuvo *nv, const char *path, int fd)
 	time_t deadline = 0;
 
 	log_init("master", -1);
+	master_pid = getpid();
 	master_signals(&waitmask);
 	for (i = 0; i < nv->cfg.workers; i++)
 		master_spawn(nv, fd);

@@ -22,4 +22,7 @@ struct neuvo {
 	json_t *unavailable; /* {"fi": …, "sv": …, "en": …} */
 };
 
+int neuvo_load(struct neuvo *, const char *, char *, size_t);
+void neuvo_free(struct neuvo *);
+
 #endif

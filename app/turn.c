@@ -37,10 +37,12 @@ turn_decide(const struct turn_policy *p, const struct turn_candidate *c,
 		d->kind = TURN_FALLBACK;
 		return;
 	}
-	/* "moi" is both hello and bye: either is a fine smalltalk reply. */
-	if (c[0].score >= p->answer_threshold &&
-	    (n == 1 || c[0].score - c[1].score >= p->margin ||
-		(c[0].smalltalk && c[1].smalltalk))) {
+	/* Above 1 is an exact title, a quick reply chosen; "moi" is both
+	 * hello and bye: either is a fine small-talk reply. */
+	if (c[0].score > 1.0 ||
+	    (c[0].score >= p->answer_threshold &&
+		(n == 1 || c[0].score - c[1].score >= p->margin ||
+		    (c[0].smalltalk && c[1].smalltalk)))) {
 		d->kind = TURN_ANSWER;
 		d->answer_id = c[0].id;
 		return;

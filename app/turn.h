@@ -20,7 +20,7 @@ struct turn_candidate {
 struct turn_policy {
 	double answer_threshold;
 	double clarify_threshold;
-	double margin;
+	double margin; /* the lead the best needs over the next */
 	size_t clarify_max;
 };
 

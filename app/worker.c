@@ -6,6 +6,8 @@
  * another worker won the race for a connection, accept fails with EAGAIN
  * and we wait again.
  */
+#include <sys/prctl.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -74,7 +76,7 @@ worker_serve(struct neuvo *nv, FCGX_Request *fcgx)
 }
 
 void
-worker_main(struct neuvo *nv, int listen_fd, int id)
+worker_main(struct neuvo *nv, int listen_fd, int id, pid_t master)
 {
 	FCGX_Request fcgx;
 	struct pollfd pfd;
@@ -84,6 +86,10 @@ worker_main(struct neuvo *nv, int listen_fd, int id)
 
 	log_init("worker", id);
 	worker_signals(&waitmask);
+	/* A worker does not outlive its master (kill -9, a crash): it is
+	 * told to stop like on a graceful shutdown. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != master)
+		worker_quit = 1;
 	if ((nv->lex = lex_open(err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		_exit(NEUVO_EXIT_FATAL);
@@ -114,7 +120,6 @@ worker_main(struct neuvo *nv, int listen_fd, int id)
 	FCGX_Free(&fcgx, 0);
 	db_free(nv->db);
 	lex_close(nv->lex);
-	langid_free(nv->langid);
-	json_decref(nv->unavailable);
+	neuvo_free(nv);
 	exit(0);
 }

@@ -305,7 +305,8 @@ BEGIN
 		    ELSE 1.0 END AS score
 		FROM hits h
 		UNION ALL
-		SELECT t.answer_id, 1.0, 1.0 FROM kb.answer_text t
+		-- an exact title is a quick reply chosen: above any match
+		SELECT t.answer_id, 1.0, 2.0 FROM kb.answer_text t
 		WHERE t.lang = p_lang AND lower(t.title) = lower(btrim(p_text, ' ?!.'))
 	)
 	-- Small talk must be most of the message: "good car repair shop?"

@@ -69,9 +69,12 @@ BEGIN
 	DELETE FROM kb.variant v WHERE v.answer_id = p_id AND v.lang = p_lang
 	    AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(
 	    coalesce(t->'variants', '[]')) x WHERE x = v.text);
+	-- in the record's order (ids follow it, and so does the export)
 	INSERT INTO kb.variant (answer_id, lang, text)
-	SELECT DISTINCT p_id, p_lang, x
-	FROM jsonb_array_elements_text(coalesce(t->'variants', '[]')) x
+	SELECT p_id, p_lang, e.x
+	FROM jsonb_array_elements_text(coalesce(t->'variants', '[]'))
+	    WITH ORDINALITY e(x, ord)
+	ORDER BY e.ord
 	ON CONFLICT (answer_id, lang, text) DO NOTHING;
 END $$;
 
