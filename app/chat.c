@@ -4,6 +4,8 @@
  * whatever else the message says.  The answer is computed from the
  * message in memory; only its redacted form is written to the log.
  */
+#include <sys/random.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +42,7 @@ static int chat_retrieve(struct neuvo *, struct chat_turn *);
 static const char *chat_lang(const char *, const char *);
 static json_t *chat_fetch(
     struct neuvo *, enum db_stmt, const char *, const char *);
-static int chat_log(struct neuvo *, struct chat_turn *, char *, size_t);
+static int chat_log(struct neuvo *, struct chat_turn *, const char *);
 static json_t *chat_response(struct neuvo *, struct chat_turn *, const char *);
 
 int
@@ -177,32 +179,46 @@ out:
 }
 
 /*
- * Red flags: in the whole message, then clause by clause (split at . , !
- * ? ; and new lines).  An exception ("renewing a prescription") silences
- * the red flags of the text it is in, so the whole message may be silent
- * while one clause is not: "How do I renew a prescription? Dad is not
- * breathing!" still gets 112, and a phrase that spans a comma still
- * counts.  The clauses beyond CHAT_MAXSENTENCES are checked as one.
+ * Red flags are checked in the whole message (kb.turn), then clause by
+ * clause (split at . , ! ? ; and new lines).  An exception ("renewing a
+ * prescription") silences the red flags of the text it is in, so the
+ * whole message may be silent while one clause is not: "How do I renew a
+ * prescription? Dad is not breathing!" still gets 112, and a phrase that
+ * spans a comma still counts.  Clauses beyond CHAT_MAXSENTENCES are
+ * checked as one.
  */
 #define CHAT_MAXSENTENCES 8
+#define CHAT_CLAUSE_MARKS ".,!?;\n"
+
+/* Does text hold two clauses or more (words on both sides of a mark)? */
+static int
+chat_clauses(const char *text)
+{
+	const char *p = text + strcspn(text, CHAT_CLAUSE_MARKS);
+
+	if (*p == '\0')
+		return 0;
+	return lex_count(p) > 0 && lex_count(p) < lex_count(text);
+}
 
 static int
-chat_redflag(struct neuvo *nv, struct chat_turn *t)
+chat_redflag_clauses(struct neuvo *nv, struct chat_turn *t)
 {
 	char *copy, *s, *end;
-	int n, rc;
+	int n, rc = 0;
 
-	if ((rc = chat_redflag_in(nv, t, t->message)) != 0)
-		return rc;
+	if (!chat_clauses(t->message))
+		return 0;
 	if ((copy = strdup(t->message)) == NULL)
 		return -1;
 	for (s = copy, n = 1; rc == 0 && s != NULL && *s != '\0'; n++) {
-		end = n < CHAT_MAXSENTENCES ? s + strcspn(s, ".,!?;\n") : NULL;
+		end = n < CHAT_MAXSENTENCES ? s + strcspn(s, CHAT_CLAUSE_MARKS)
+					    : NULL;
 		if (end != NULL && *end != '\0')
 			*end++ = '\0';
 		else
 			end = NULL;
-		if (end != NULL || s != copy) /* the whole was done above */
+		if (lex_count(s) > 0)
 			rc = chat_redflag_in(nv, t, s);
 		s = end;
 	}
@@ -224,32 +240,27 @@ chat_lang(const char *lang, const char *fallback)
 }
 
 /* The ranked search and the policy.  Returns -1 when the database failed. */
+/* The candidates of kb.turn() into c; returns how many. */
 static int
-chat_retrieve(struct neuvo *nv, struct chat_turn *t)
+chat_candidates(PGresult *res, struct turn_candidate *c)
 {
-	struct turn_candidate c[TURN_MAXCAND];
-	struct turn_policy pol;
-	const char *p[4];
-	char *terms, *arr = NULL, lim[8];
-	PGresult *res = NULL;
-	int i, n = 0, rc = -1;
+	int i, n = 0;
 
-	if ((terms = lex_groups(nv->lex, t->lang, t->message, 1)) == NULL ||
-	    (arr = db_array(terms)) == NULL)
-		goto out;
-	snprintf(lim, sizeof(lim), "%d", TURN_MAXCAND);
-	p[0] = t->lang;
-	p[1] = arr;
-	p[2] = t->message;
-	p[3] = lim;
-	if ((res = db_exec(nv->db, DB_SEARCH, p)) == NULL)
-		goto out;
 	for (i = 0; i < PQntuples(res) && n < TURN_MAXCAND; i++, n++) {
 		c[n].id = chat_int(PQgetvalue(res, i, 0));
 		c[n].score = strtod(PQgetvalue(res, i, 1), NULL);
 		c[n].smalltalk =
 		    strcmp(PQgetvalue(res, i, 2), "smalltalk") == 0;
 	}
+	return n;
+}
+
+static void
+chat_policy(struct neuvo *nv, struct chat_turn *t,
+    const struct turn_candidate *c, int n)
+{
+	struct turn_policy pol;
+
 	if (n > 0)
 		log_debug("%s: %d candidates, best %d (%.3f), next %d (%.3f)",
 		    t->lang, n, c[0].id, c[0].score, n > 1 ? c[1].id : 0,
@@ -260,11 +271,66 @@ chat_retrieve(struct neuvo *nv, struct chat_turn *t)
 	    t->words == 1 ? nv->cfg.vague_margin : nv->cfg.answer_margin;
 	pol.clarify_max = (size_t)nv->cfg.clarify_max;
 	turn_decide(&pol, c, (size_t)n, &t->d);
+}
+
+/*
+ * Red flags in the whole message, else the ranked search (one round trip,
+ * kb.turn), then red flags clause by clause, then the policy.  The best
+ * candidate's reply comes with it.  Returns -1 when the database failed.
+ */
+static int
+chat_retrieve(struct neuvo *nv, struct chat_turn *t)
+{
+	struct turn_candidate c[TURN_MAXCAND];
+	const char *p[5];
+	char *words = NULL, *groups = NULL, *warr = NULL, *garr = NULL;
+	char lim[8];
+	json_t *best = NULL;
+	PGresult *res = NULL;
+	int n, rc = -1;
+
+	if ((words = lex_terms(nv->lex, "fi", t->message, 1)) == NULL ||
+	    (groups = lex_groups(nv->lex, t->lang, t->message, 1)) == NULL ||
+	    (warr = db_array(words)) == NULL ||
+	    (garr = db_array(groups)) == NULL)
+		goto out;
+	snprintf(lim, sizeof(lim), "%d", TURN_MAXCAND);
+	p[0] = t->lang;
+	p[1] = warr;
+	p[2] = garr;
+	p[3] = t->message;
+	p[4] = lim;
+	if ((res = db_exec(nv->db, DB_TURN, p)) == NULL)
+		goto out;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 4))
+		best = json_loads(PQgetvalue(res, 0, 4), 0, NULL);
+	if (PQntuples(res) > 0 &&
+	    strcmp(PQgetvalue(res, 0, 2), "redflag") == 0) {
+		t->lang = chat_lang(PQgetvalue(res, 0, 3), t->lang);
+		t->d.kind = TURN_ANSWER;
+		t->d.answer_id = chat_int(PQgetvalue(res, 0, 0));
+		t->d.score = 1.0;
+	} else if ((rc = chat_redflag_clauses(nv, t)) != 0)
+		goto out;
+	else {
+		n = chat_candidates(res, c);
+		chat_policy(nv, t, c, n);
+	}
+	/* The reply built with the best candidate, when it is the answer. */
+	if (t->d.kind == TURN_ANSWER && PQntuples(res) > 0 &&
+	    t->d.answer_id == chat_int(PQgetvalue(res, 0, 0)) &&
+	    json_is_object(best)) {
+		t->reply = best;
+		best = NULL;
+	}
 	rc = 0;
 out:
+	json_decref(best);
 	PQclear(res);
-	free(terms);
-	free(arr);
+	free(words);
+	free(groups);
+	free(warr);
+	free(garr);
 	return rc;
 }
 
@@ -315,17 +381,18 @@ static int
 chat_decide(struct neuvo *nv, struct chat_turn *t)
 {
 	char idbuf[16];
-	int rc;
+	int rc = 0;
 
 	if (t->answer_id > 0) {
 		t->d.kind = TURN_ANSWER;
 		t->d.answer_id = t->answer_id;
 		t->d.score = 1.0;
-	} else if ((rc = chat_choice(nv, t)) == 0 &&
-	    (rc = chat_redflag(nv, t)) == 0)
+	} else if ((rc = chat_choice(nv, t)) == 0)
 		rc = chat_retrieve(nv, t);
-	else if (rc == -1)
+	if (rc == -1)
 		return -1;
+	if (t->reply != NULL)
+		return 0;
 	if (t->d.kind == TURN_ANSWER) {
 		snprintf(idbuf, sizeof(idbuf), "%d", t->d.answer_id);
 		t->reply = chat_fetch(nv, DB_REPLY, idbuf, t->lang);
@@ -343,13 +410,32 @@ chat_decide(struct neuvo *nv, struct chat_turn *t)
 	return t->reply == NULL ? -1 : 0;
 }
 
-/* Writes the turn (redacted) and returns its id in buf. */
+/* A random (version 4) UUID for the turn, made here so that the reply
+ * can leave before the log is written. */
 static int
-chat_log(struct neuvo *nv, struct chat_turn *t, char *buf, size_t len)
+chat_turn_id(char *buf, size_t len)
 {
-	const char *p[8];
+	unsigned char b[16];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return -1;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(buf, len,
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x",
+	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+	    b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
+/* Sends the turn (redacted) to the log; the worker reads the outcome
+ * after the reply is out (db_collect). */
+static int
+chat_log(struct neuvo *nv, struct chat_turn *t, const char *turn_id)
+{
+	const char *p[9];
 	char *red = NULL, *norm = NULL, *sugg = NULL, aid[16], sc[32];
-	PGresult *res = NULL;
 	size_t i, o;
 	int rc = -1;
 
@@ -364,21 +450,17 @@ chat_log(struct neuvo *nv, struct chat_turn *t, char *buf, size_t len)
 	sprintf(sugg + o, "}");
 	snprintf(aid, sizeof(aid), "%d", t->d.answer_id);
 	snprintf(sc, sizeof(sc), "%.4f", t->d.score);
-	p[0] = t->session;
-	p[1] = t->lang;
-	p[2] = t->kind;
-	p[3] = red;
-	p[4] = norm;
-	p[5] = t->d.answer_id > 0 ? aid : NULL;
-	p[6] = sc;
-	p[7] = sugg;
-	if ((res = db_exec(nv->db, DB_LOG_TURN, p)) != NULL &&
-	    PQntuples(res) == 1) {
-		snprintf(buf, len, "%s", PQgetvalue(res, 0, 0));
-		rc = 0;
-	}
+	p[0] = turn_id;
+	p[1] = t->session;
+	p[2] = t->lang;
+	p[3] = t->kind;
+	p[4] = red;
+	p[5] = norm;
+	p[6] = t->d.answer_id > 0 ? aid : NULL;
+	p[7] = sc;
+	p[8] = sugg;
+	rc = db_send(nv->db, DB_LOG_TURN, p);
 out:
-	PQclear(res);
 	free(red);
 	free(norm);
 	free(sugg);
@@ -455,7 +537,8 @@ chat_handle(struct neuvo *nv, struct http_request *req, json_t *body)
 	if (chat_decide(nv, &t) == -1)
 		goto unavailable;
 	t.kind = chat_kind(&t);
-	if (chat_log(nv, &t, turn_id, sizeof(turn_id)) == -1)
+	if (chat_turn_id(turn_id, sizeof(turn_id)) == -1 ||
+	    chat_log(nv, &t, turn_id) == -1)
 		goto unavailable;
 	if ((r = chat_response(nv, &t, turn_id)) == NULL)
 		goto unavailable;

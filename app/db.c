@@ -20,9 +20,9 @@ struct db_stmt_def {
 
 static const struct db_stmt_def db_stmts[DB_NSTMT] = {
     [DB_HEALTH] = {"health", 0, "SELECT 1"},
-    [DB_SEARCH] = {"search", 4,
-	"SELECT answer_id, score, kind FROM "
-	"kb.search($1::text, $2::text[], $3::text, $4::integer)"},
+    [DB_TURN] = {"turn", 5,
+	"SELECT answer_id, score, kind, lang, reply FROM kb.turn($1::text, "
+	"$2::text[], $3::text[], $4::text, $5::integer)"},
     [DB_REDFLAG] = {"redflag", 2,
 	"SELECT answer_id, phrase, lang FROM kb.redflag_match($1::text, "
 	"$2::text[])"},
@@ -31,10 +31,10 @@ static const struct db_stmt_def db_stmts[DB_NSTMT] = {
 	"SELECT kb.reply_key($1::text, $2::text)"},
     [DB_TITLES] = {"titles", 2, "SELECT kb.titles($1::integer[], $2::text)"},
     [DB_TOPICS] = {"topics", 1, "SELECT kb.topics($1::text)"},
-    [DB_LOG_TURN] = {"log_turn", 8,
-	"SELECT chat.log_turn($1::text, "
-	"$2::text, $3::text, $4::text, $5::text, $6::integer, $7::real, "
-	"$8::integer[])"},
+    [DB_LOG_TURN] = {"log_turn", 9,
+	"SELECT chat.log_turn($1::uuid, $2::text, "
+	"$3::text, $4::text, $5::text, $6::text, $7::integer, $8::real, "
+	"$9::integer[])"},
     [DB_LAST_SUGGESTIONS] = {"last_suggestions", 1,
 	"SELECT chat.last_suggestions($1::text)"},
     [DB_RATE] = {"rate", 2, "SELECT chat.rate($1::uuid, $2::boolean)"},
@@ -54,6 +54,7 @@ struct db {
 	char *conninfo;
 	char *user;
 	int notified;
+	int pending; /* a db_send() whose result is not yet read */
 };
 
 static int db_connect(struct db *);
@@ -149,6 +150,45 @@ db_broken(struct db *db)
 }
 
 /*
+ * Sends a prepared statement without waiting for it: a chat turn is
+ * logged while its reply travels to the citizen.  db_collect() (or the
+ * next db_exec) reads the outcome.  Returns -1 if it could not be sent.
+ */
+int
+db_send(struct db *db, enum db_stmt s, const char *const *params)
+{
+	db_collect(db);
+	if (db_ensure(db) == -1)
+		return -1;
+	if (!PQsendQueryPrepared(db->conn, db_stmts[s].name,
+		db_stmts[s].nparams, params, NULL, NULL, 0)) {
+		log_error("%s: %s", db_stmts[s].name, PQerrorMessage(db->conn));
+		return -1;
+	}
+	db->pending = s + 1;
+	return 0;
+}
+
+/* Reads the result of a db_send(), logging a failure. */
+void
+db_collect(struct db *db)
+{
+	PGresult *res;
+	int st;
+
+	if (!db->pending)
+		return;
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		st = PQresultStatus(res);
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+			log_error("%s: %s", db_stmts[db->pending - 1].name,
+			    PQresultErrorMessage(res));
+		PQclear(res);
+	}
+	db->pending = 0;
+}
+
+/*
  * Runs a prepared statement.  Returns a result with tuples or a command
  * status, or NULL when the database cannot be reached or the statement
  * failed (logged); the caller then answers 503.
@@ -159,6 +199,7 @@ db_exec(struct db *db, enum db_stmt s, const char *const *params)
 	PGresult *res;
 	int attempt, st;
 
+	db_collect(db);
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db_ensure(db) == -1)
 			return NULL;
@@ -184,6 +225,7 @@ db_begin(struct db *db)
 	PGresult *res;
 	int ok;
 
+	db_collect(db);
 	if (db_ensure(db) == -1)
 		return -1;
 	res = PQexec(db->conn, "BEGIN");

@@ -8,7 +8,7 @@
 
 enum db_stmt {
 	DB_HEALTH,
-	DB_SEARCH,
+	DB_TURN,
 	DB_REDFLAG,
 	DB_REPLY,
 	DB_REPLY_KEY,
@@ -30,6 +30,8 @@ struct db *db_new(const char *, const char *);
 void db_free(struct db *);
 int db_ensure(struct db *);
 PGresult *db_exec(struct db *, enum db_stmt, const char *const *);
+int db_send(struct db *, enum db_stmt, const char *const *);
+void db_collect(struct db *);
 int db_begin(struct db *);
 int db_end(struct db *, int);
 int db_notified(struct db *);

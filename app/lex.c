@@ -16,8 +16,23 @@
 #include "lex.h"
 #include "utf8.h"
 
+/*
+ * libvoikko takes some 20 µs a word and a turn asks about the same words
+ * several times (red flags, search, language): the readings of a word are
+ * kept in a small direct-mapped cache, an entry replaced on collision.
+ */
+#define LEX_CACHE 4096
+
+struct lex_reading {
+	char word[LEX_MAXWORD];
+	char *bases;      /* base forms, or the word itself */
+	char *allparts;   /* the compound parts of every reading */
+	char *firstparts; /* the parts of the first compound reading */
+};
+
 struct lex {
 	struct VoikkoHandle *voikko;
+	struct lex_reading cache[LEX_CACHE];
 };
 
 struct termbuf {
@@ -56,8 +71,15 @@ lex_open(char *err, size_t errlen)
 void
 lex_close(struct lex *lx)
 {
+	size_t i;
+
 	if (lx == NULL)
 		return;
+	for (i = 0; i < LEX_CACHE; i++) {
+		free(lx->cache[i].bases);
+		free(lx->cache[i].allparts);
+		free(lx->cache[i].firstparts);
+	}
 	voikkoTerminate(lx->voikko);
 	free(lx);
 }
@@ -185,37 +207,37 @@ fi_add_parts(const char *bases, struct termbuf *tb)
 	return n;
 }
 
-/*
- * Base forms of word into bases and, when libvoikko reads it as a
- * compound, the parts of its first compound reading into parts (NULL:
- * parts go to bases too, as the index wants them).
- */
-static void
-fi_add_analyses(struct lex *lx, const char *word, struct termbuf *bases,
-    struct termbuf *parts)
+static uint32_t
+lex_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Reads word with libvoikko into r (the cache entry). */
+static int
+fi_read(struct lex *lx, const char *word, struct lex_reading *r)
 {
 	struct voikko_mor_analysis **an;
-	struct termbuf tmp;
+	struct termbuf bases = {NULL, 0, 0, 0}, all = {NULL, 0, 0, 0},
+		       first = {NULL, 0, 0, 0}, tmp;
 	char *base, *wb;
-	size_t i, added = 0;
-	int have_parts = 0;
+	size_t i;
 
 	an = voikkoAnalyzeWordCstr(lx->voikko, word);
 	for (i = 0; an != NULL && an[i] != NULL; i++) {
 		base = voikko_mor_analysis_value_cstr(an[i], "BASEFORM");
 		wb = voikko_mor_analysis_value_cstr(an[i], "WORDBASES");
-		if (base != NULL) {
-			add_words(bases, base, strlen(base));
-			added++;
-		}
-		if (wb != NULL && parts == NULL)
-			fi_add_parts(wb, bases);
-		else if (wb != NULL && !have_parts) {
+		if (base != NULL)
+			add_words(&bases, base, strlen(base));
+		if (wb != NULL) {
+			fi_add_parts(wb, &all);
 			memset(&tmp, 0, sizeof(tmp));
-			if (fi_add_parts(wb, &tmp) > 1) {
-				have_parts = 1;
-				term_add(parts, tmp.buf, tmp.len);
-			}
+			if (first.buf == NULL && fi_add_parts(wb, &tmp) > 1)
+				term_add(&first, tmp.buf, tmp.len);
 			free(tmp.buf);
 		}
 		voikko_free_mor_analysis_value_cstr(base);
@@ -223,8 +245,68 @@ fi_add_analyses(struct lex *lx, const char *word, struct termbuf *bases,
 	}
 	if (an != NULL)
 		voikko_free_mor_analysis(an);
-	if (added == 0)
-		term_add(bases, word, strlen(word));
+	if (bases.buf == NULL)
+		term_add(&bases, word, strlen(word));
+	r->bases = termbuf_done(&bases);
+	r->allparts = termbuf_done(&all);
+	r->firstparts = termbuf_done(&first);
+	snprintf(r->word, sizeof(r->word), "%s", word);
+	return r->bases != NULL && r->allparts != NULL && r->firstparts != NULL
+	    ? 0
+	    : -1;
+}
+
+static struct lex_reading *
+fi_reading(struct lex *lx, const char *word)
+{
+	struct lex_reading *r = &lx->cache[lex_hash(word) % LEX_CACHE];
+
+	if (r->bases != NULL && strcmp(r->word, word) == 0)
+		return r;
+	free(r->bases);
+	free(r->allparts);
+	free(r->firstparts);
+	memset(r, 0, sizeof(*r));
+	if (fi_read(lx, word, r) == -1)
+		return NULL;
+	return r;
+}
+
+/* Adds the words of a space-separated list. */
+static void
+term_add_list(struct termbuf *tb, const char *list)
+{
+	const char *p = list;
+	size_t n;
+
+	while (*p != '\0') {
+		n = strcspn(p, " ");
+		term_add(tb, p, n);
+		p += n;
+		p += strspn(p, " ");
+	}
+}
+
+/*
+ * Base forms of word into bases and, when libvoikko reads it as a
+ * compound, the parts of its first compound reading into parts (NULL:
+ * the parts of every reading go to bases too, as the index wants them).
+ */
+static void
+fi_add_analyses(struct lex *lx, const char *word, struct termbuf *bases,
+    struct termbuf *parts)
+{
+	struct lex_reading *r;
+
+	if ((r = fi_reading(lx, word)) == NULL) {
+		bases->failed = 1;
+		return;
+	}
+	term_add_list(bases, r->bases);
+	if (parts == NULL)
+		term_add_list(bases, r->allparts);
+	else if (r->firstparts[0] != '\0')
+		term_add(parts, r->firstparts, strlen(r->firstparts));
 }
 
 /*

@@ -113,6 +113,7 @@ worker_main(struct neuvo *nv, int listen_fd, int id, pid_t master)
 			continue;
 		worker_serve(nv, &fcgx);
 		FCGX_Finish_r(&fcgx);
+		db_collect(nv->db); /* a turn's log, sent before the reply */
 		served++;
 	}
 	if (!worker_quit)

@@ -5,15 +5,15 @@
 -- The vocabulary and its inverse document frequencies, per language,
 -- counted over published answers (a word in many variants of one answer
 -- is still specific to it), and the search documents with their norms
--- precomputed: a variant, a title, and an answer's "bag" (all its
--- variants' words together, for long messages that use words of several
--- variants).  Answer bodies are not searched: measured on the evaluation
--- set they changed no result and cost a fifth of the search's time.
+-- precomputed: a variant and a title.  (An answer's "bag", all its
+-- variants' words together, is scored from the same postings.)  Answer
+-- bodies are not searched: measured on the evaluation set they changed no
+-- result and cost a fifth of the search's time.
 CREATE TABLE kb.doc (
 	id		integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	answer_id	integer NOT NULL,
 	lang		text NOT NULL,
-	kind		char(1) NOT NULL,	-- v variant, t title, a bag
+	kind		char(1) NOT NULL,	-- v variant, t title
 	lexemes		text[] NOT NULL,
 	-- per lexeme, how central it is to the answer: 1 when two or more of
 	-- its variants and title use it, 0.5 when only one does.  A word in
@@ -27,13 +27,20 @@ CREATE INDEX doc_tsv ON kb.doc USING gin (tsv);
 
 -- The inverted index of the documents' tsvectors: a message's lexemes
 -- find their documents by index lookups, with each lexeme's centrality.
+-- (The document's answer, kind and norm ride along, so that a search
+-- reads postings only.)
 CREATE TABLE kb.posting (
 	lang		text NOT NULL,
 	lexeme		text NOT NULL,
 	doc_id		integer NOT NULL,
-	central		real NOT NULL
+	answer_id	integer NOT NULL,
+	kind		char(1) NOT NULL,
+	norm		real NOT NULL,
+	central		real NOT NULL,
+	smalltalk	boolean NOT NULL
 );
-CREATE INDEX posting_lexeme ON kb.posting (lang, lexeme) INCLUDE (doc_id, central);
+CREATE INDEX posting_lexeme ON kb.posting (lang, lexeme)
+    INCLUDE (doc_id, answer_id, kind, norm, central, smalltalk);
 
 -- Red-flag phrases word by word: each word's alternatives, so that a
 -- message is matched by index lookups (kb.redflag_match).
@@ -70,15 +77,6 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
 		SELECT v.answer_id, v.lang, 'v' AS kind, v.tsv FROM kb.variant v
 		UNION ALL
 		SELECT t.answer_id, t.lang, 't', t.title_tsv FROM kb.answer_text t
-		UNION ALL
-		SELECT v.answer_id, v.lang, 'a', tsvector_agg FROM (
-			SELECT answer_id, lang, string_agg(array_to_string(
-			    tsvector_to_array(tsv), ' '), ' ') AS words
-			FROM (SELECT answer_id, lang, tsv FROM kb.variant
-			    UNION ALL SELECT answer_id, lang, title_tsv
-			    FROM kb.answer_text) u
-			GROUP BY answer_id, lang) v,
-		    LATERAL (SELECT to_tsvector('simple', v.words)) x(tsvector_agg)
 	)
 	INSERT INTO kb.doc (answer_id, lang, kind, lexemes, central, norm, tsv)
 	SELECT s.answer_id, s.lang, s.kind, tsvector_to_array(s.tsv), '{}', 1.0,
@@ -120,9 +118,15 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
 	WHERE a <> '';
 
 	DELETE FROM kb.posting;
-	INSERT INTO kb.posting (lang, lexeme, doc_id, central)
-	SELECT d.lang, x.l, d.id, x.c
-	FROM kb.doc d, unnest(d.lexemes, d.central) x(l, c)
+	-- Postings hold the searchable answers only: emergency answers are
+	-- reached by red flags (kb.doc holds neither fallback nor clarify).
+	INSERT INTO kb.posting (lang, lexeme, doc_id, answer_id, kind, norm,
+	    central, smalltalk)
+	SELECT d.lang, x.l, d.id, d.answer_id, d.kind, d.norm, x.c,
+	    a.kind = 'smalltalk'
+	FROM kb.doc d JOIN kb.answer a ON a.id = d.answer_id
+	    AND a.kind <> 'emergency',
+	    unnest(d.lexemes, d.central) x(l, c)
 	WHERE NOT EXISTS (SELECT 1 FROM kb.stopword sw
 	    WHERE sw.lang = d.lang AND sw.word = x.l);
 $$;
@@ -161,7 +165,11 @@ RETURNS TABLE (grp integer, lexeme text, idf real, optional boolean)
 LANGUAGE plpgsql STABLE SET pg_trgm.similarity_threshold = 0.45
 SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
+DECLARE
+	v_stop	text[];
 BEGIN
+	SELECT array_agg(sw.word) INTO v_stop FROM kb.stopword sw
+	WHERE sw.lang = p_lang;
 	RETURN QUERY
 	WITH groups AS (
 		SELECT x.g::integer AS g, left(x.w, 1) = '?' AS opt,
@@ -169,16 +177,23 @@ BEGIN
 		FROM unnest(p_groups) WITH ORDINALITY x(w, g)
 		WHERE ltrim(x.w, '?') <> ''
 	), kept AS (
-		SELECT * FROM groups WHERE NOT EXISTS (SELECT 1 FROM kb.stopword sw
-		    WHERE sw.lang = p_lang AND sw.word = ANY (groups.alts))
+		SELECT * FROM groups
+		WHERE NOT groups.alts && coalesce(v_stop, '{}')
 	), alts AS (
 		SELECT g, a FROM kept, unnest(alts) a
+	), forms AS (
+		-- a synonym matches a word or the start of it (4 letters or
+		-- more: "lekuri" in "lekurille"), looked up by index
+		SELECT g, a AS f FROM alts
+		UNION
+		SELECT g, left(a, n) FROM alts,
+		    generate_series(4, char_length(a) - 1) n
 	), expanded AS (
 		SELECT g, a FROM alts
 		UNION
-		SELECT alts.g, s.replacement FROM alts JOIN kb.synonym s
-		    ON s.lang = p_lang AND (alts.a = s.word OR
-		    (length(s.word) >= 4 AND left(alts.a, length(s.word)) = s.word))
+		SELECT forms.g, s.replacement FROM forms JOIN kb.synonym s
+		    ON s.lang = p_lang AND s.word = forms.f
+		    AND (char_length(s.word) >= 4 OR s.word = forms.f)
 	), lx AS (
 		SELECT DISTINCT e.g, x FROM expanded e,
 		    unnest(tsvector_to_array(kb.lex_tsv(p_lang, e.a))) x
@@ -278,25 +293,36 @@ BEGIN
 		SELECT * FROM unnest(v_grp, v_lx, v_idf, v_opt) u(g, l, i, o)
 	), credit AS (
 		-- per document and word, the best credit of its forms
-		SELECT p.doc_id AS id, q.g, bool_and(q.o) AS o,
-		    max(q.i * p.central) AS m, max(q.i) AS r
+		SELECT p.doc_id AS id, p.answer_id, p.kind, p.norm, p.smalltalk,
+		    q.g, bool_and(q.o) AS o, max(q.i * p.central) AS m,
+		    max(q.i) AS r
 		FROM q JOIN kb.posting p ON p.lang = p_lang AND p.lexeme = q.l
 		WHERE v_total > 0
-		GROUP BY p.doc_id, q.g
+		GROUP BY p.doc_id, p.answer_id, p.kind, p.norm, p.smalltalk, q.g
+	), bag AS (
+		-- per answer and word, the best of all its documents
+		SELECT c.answer_id, c.smalltalk, c.g, bool_and(c.o) AS o,
+		    max(c.m) AS m, max(c.r) AS r
+		FROM credit c GROUP BY c.answer_id, c.smalltalk, c.g
 	), hits AS (
-		SELECT d.answer_id, d.kind, d.norm, z.hit, v_total + z.opt AS total,
-		    z.words, z.raw
-		FROM (SELECT cr.id, sum(cr.m) AS hit, sum(cr.r) AS raw,
-		    coalesce(sum(cr.m) FILTER (WHERE cr.o), 0) AS opt,
-		    count(*) FILTER (WHERE NOT cr.o) AS words
-		    FROM credit cr GROUP BY cr.id) z
-		JOIN kb.doc d ON d.id = z.id
+		SELECT cr.answer_id, cr.smalltalk, cr.kind, cr.norm,
+		    sum(cr.m) AS hit,
+		    v_total + coalesce(sum(cr.m) FILTER (WHERE cr.o), 0) AS total,
+		    count(*) FILTER (WHERE NOT cr.o) AS words, sum(cr.r) AS raw
+		FROM credit cr
+		GROUP BY cr.id, cr.answer_id, cr.smalltalk, cr.kind, cr.norm
+		UNION ALL
+		SELECT b.answer_id, b.smalltalk, 'a', 1.0, sum(b.m),
+		    v_total + coalesce(sum(b.m) FILTER (WHERE b.o), 0),
+		    count(*) FILTER (WHERE NOT b.o), sum(b.r)
+		FROM bag b GROUP BY b.answer_id, b.smalltalk
 	), ranked AS (
 		-- One word in common with a message of three words or more
 		-- is a coincidence more often than an answer ("weather in
 		-- Vaasa tomorrow" shares only "tomorrow" with the answer on
 		-- cancelling tomorrow's appointment): it scores half.
-		SELECT h.answer_id, h.raw / h.total AS cover, CASE h.kind
+		SELECT h.answer_id, h.smalltalk, h.raw / h.total AS cover,
+		    CASE h.kind
 		    WHEN 'a' THEN 0.8 * h.hit / h.total
 		    ELSE power(h.hit / h.total, 0.7) *
 			power(h.hit / greatest(h.norm, h.hit), 0.3)
@@ -306,16 +332,18 @@ BEGIN
 		FROM hits h
 		UNION ALL
 		-- an exact title is a quick reply chosen: above any match
-		SELECT t.answer_id, 1.0, 2.0 FROM kb.answer_text t
+		SELECT t.answer_id, a.kind = 'smalltalk', 1.0, 2.0
+		FROM kb.answer_text t JOIN kb.answer a ON a.id = t.answer_id
+		    AND a.published
+		    AND a.kind NOT IN ('fallback', 'clarify', 'emergency')
 		WHERE t.lang = p_lang AND lower(t.title) = lower(btrim(p_text, ' ?!.'))
 	)
 	-- Small talk must be most of the message: "good car repair shop?"
 	-- is no farewell for sharing "good" with "bye, have a good day".
-	SELECT r.answer_id, (max(r.score) * CASE WHEN min(a.kind) = 'smalltalk'
-	    AND max(r.cover) < 0.5 THEN 0.3 ELSE 1.0 END)::real, min(a.kind)
-	FROM ranked r JOIN kb.answer a ON a.id = r.answer_id AND a.published
-	-- Emergency answers are reached by red flags only.
-	WHERE a.kind NOT IN ('fallback', 'clarify', 'emergency')
+	SELECT r.answer_id, (max(r.score) * CASE WHEN bool_or(r.smalltalk)
+	    AND max(r.cover) < 0.5 THEN 0.3 ELSE 1.0 END)::real,
+	    CASE WHEN bool_or(r.smalltalk) THEN 'smalltalk' ELSE 'answer' END
+	FROM ranked r
 	GROUP BY r.answer_id
 	ORDER BY 2 DESC, 1
 	LIMIT p_limit;
@@ -331,7 +359,10 @@ END $$;
 -- language of the phrase that matched.
 CREATE FUNCTION kb.redflag_match(p_lang text, p_words text[])
 RETURNS TABLE (answer_id integer, phrase text, lang text)
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 	WITH forms AS (
 		-- the message's words and their beginnings of 4 letters or
 		-- more: a phrase word matches either
@@ -352,8 +383,34 @@ LANGUAGE sql STABLE AS $$
 		SELECT 1 FROM hits e WHERE e.answer_key IS NULL)
 	ORDER BY h.lang = p_lang DESC, a.kind = 'emergency' DESC,
 	    length(h.phrase) DESC
-	LIMIT 1
-$$;
+	LIMIT 1;
+END $$;
+
+-- One round trip for a turn: red flags in the whole message first; else
+-- the ranked candidates, the best with its reply already built (the
+-- service answers with it when the policy agrees, as it mostly does).
+CREATE FUNCTION kb.turn(p_lang text, p_words text[], p_groups text[],
+    p_text text, p_limit integer)
+RETURNS TABLE (answer_id integer, score real, kind text, lang text,
+    reply json)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+	r	record;
+BEGIN
+	SELECT * INTO r FROM kb.redflag_match(p_lang, p_words);
+	IF FOUND THEN
+		RETURN QUERY SELECT r.answer_id, 1.0::real, 'redflag'::text,
+		    r.lang, kb.reply(r.answer_id, r.lang);
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT s.answer_id, s.score, s.kind, p_lang,
+	    CASE WHEN s.n = 1 THEN kb.reply(s.answer_id, p_lang) END
+	FROM (SELECT x.answer_id, x.score, x.kind, row_number() OVER
+	    (ORDER BY x.score DESC, x.answer_id) AS n
+	    FROM kb.search(p_lang, p_groups, p_text, p_limit) x) s
+	ORDER BY s.n;
+END $$;
 
 -- {tel:key} placeholders become the service's number: numbers live in
 -- kb.service only.
@@ -378,10 +435,13 @@ CREATE FUNCTION kb.service_note(p_service text, p_lang text,
 LANGUAGE sql STABLE AS $$ SELECT NULL::text $$;
 
 -- One answer as the reply's JSON fields: kind, title, text, links.
+-- (PL/pgSQL for the functions of every turn: their plans are cached for
+-- the connection, where an SQL function's are made anew at each call.)
 CREATE FUNCTION kb.reply(p_answer integer, p_lang text)
 RETURNS json
-LANGUAGE sql STABLE AS $$
-	SELECT json_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT json_build_object(
 	    'id', a.id, 'kind', a.kind, 'title', t.title,
 	    'text', kb.expand(t.body) || coalesce(E'\n\n' ||
 	        kb.service_note(a.service, p_lang, now()), ''),
@@ -390,8 +450,8 @@ LANGUAGE sql STABLE AS $$
 	        WHERE l.answer_id = a.id AND l.lang = p_lang), '[]'))
 	FROM kb.answer a JOIN kb.answer_text t ON t.answer_id = a.id
 	    AND t.lang = p_lang
-	WHERE a.id = p_answer AND a.published
-$$;
+	WHERE a.id = p_answer AND a.published);
+END $$;
 
 CREATE FUNCTION kb.reply_key(p_key text, p_lang text) RETURNS json
 LANGUAGE sql STABLE AS $$
@@ -417,16 +477,18 @@ $$;
 
 -- The chat log is written through functions: the service role needs no
 -- rights on the tables themselves.
-CREATE FUNCTION chat.log_turn(p_session text, p_lang text, p_kind text,
-    p_message text, p_norm text, p_answer integer, p_score real,
-    p_suggestions integer[]) RETURNS uuid
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, chat AS $$
-	INSERT INTO chat.turn (session, lang, kind, message, norm, answer_id,
-	    score, suggestions)
-	VALUES (p_session, p_lang, p_kind, p_message, p_norm, p_answer,
-	    p_score, coalesce(p_suggestions, '{}'))
-	RETURNING id
-$$;
+-- The service makes the turn's id (a random UUID) so that the reply can
+-- leave before the log is written.
+CREATE FUNCTION chat.log_turn(p_id uuid, p_session text, p_lang text,
+    p_kind text, p_message text, p_norm text, p_answer integer,
+    p_score real, p_suggestions integer[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, chat AS $$
+BEGIN
+	INSERT INTO chat.turn (id, session, lang, kind, message, norm,
+	    answer_id, score, suggestions)
+	VALUES (p_id, p_session, p_lang, p_kind, p_message, p_norm, p_answer,
+	    p_score, coalesce(p_suggestions, '{}'));
+END $$;
 
 -- The quick replies last offered in a conversation, so that typing "2"
 -- picks the second.

@@ -12,11 +12,13 @@ GRANT SELECT ON kb.service, kb.answer, kb.answer_text, kb.link, kb.variant,
     kb.synonym, kb.stopword, kb.redflag, kb.vocab, kb.doc, kb.posting, kb.redflag_alt TO neuvo_app;
 GRANT EXECUTE ON FUNCTION kb.lex_tsv(text, text), kb.query_lexemes(text, text[]),
     kb.search(text, text[], text, integer), kb.redflag_match(text, text[]),
+    kb.turn(text, text[], text[], text, integer),
     kb.expand(text), kb.service_note(text, text, timestamptz),
     kb.reply(integer, text), kb.reply_key(text, text),
     kb.titles(integer[], text), kb.topics(text), kb.unindexed(),
     kb.set_terms(text, integer, text, text), kb.refresh(),
-    chat.log_turn(text, text, text, text, text, integer, real, integer[]),
+    chat.log_turn(uuid, text, text, text, text, text, integer, real,
+	integer[]),
     chat.last_suggestions(text), chat.rate(uuid, boolean),
     chat.add_feedback(smallint, text, text, text, text)
     TO neuvo_app;

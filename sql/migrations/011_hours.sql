@@ -82,8 +82,9 @@ $$;
 -- The weekly hours in a few words: consecutive days with the same hours
 -- make one range ("ma–pe 8–16", "ma–to 8–14, pe 8–13").
 CREATE FUNCTION kb.hours_summary(p_service text, p_lang text) RETURNS text
-LANGUAGE sql STABLE AS $$
-	WITH d AS (
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (WITH d AS (
 		SELECT string_to_array(text, ' ') AS names FROM kb.hours_text
 		WHERE key = 'days' AND lang = p_lang
 	), h AS (
@@ -97,8 +98,8 @@ LANGUAGE sql STABLE AS $$
 	SELECT string_agg(d.names[g.a] || CASE WHEN g.a = g.b THEN ''
 	    ELSE '–' || d.names[g.b] END || ' ' || kb.time_text(g.opens) ||
 	    '–' || kb.time_text(g.closes), ', ' ORDER BY g.a)
-	FROM g, d
-$$;
+	FROM g, d);
+END $$;
 
 -- Is the service open at p_at?  NULL (no note) for a service without
 -- weekly hours: the round-the-clock numbers need none.  An exception date

@@ -342,7 +342,7 @@ def test_app_role_least_privilege(stack):
         "SELECT count(*) FROM kb.redflag_match('fi', ARRAY['tajuton'])",
         "SELECT kb.topics('fi') IS NOT NULL",
         "SELECT kb.reply_key('fallback', 'sv') IS NOT NULL",
-        "SELECT chat.log_turn('priv-test', 'fi', 'answer', 'x', 'x', NULL, 0.5, '{}') IS NOT NULL",
+        "SELECT chat.log_turn(gen_random_uuid(), 'priv-test', 'fi', 'answer', 'x', 'x', NULL, 0.5, '{}') IS NULL",
         "SELECT chat.add_feedback(5::smallint, NULL, 'fi', 'priv-test', NULL) > 0",
     ]
     for sql in ok:
