@@ -22,25 +22,14 @@ struct langid {
 	char *slot[LANGID_NLANG][LANGID_SLOTS];
 };
 
-static uint32_t hash(const char *);
 static int set_add(char **, const char *);
 static int set_has(char *const *, const char *);
 static int load_list(struct langid *, int, const char *, char *, size_t);
 
-static uint32_t
-hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
 static int
 set_add(char **set, const char *w)
 {
-	uint32_t i = hash(w) % LANGID_SLOTS, n;
+	uint32_t i = lex_hash(w) % LANGID_SLOTS, n;
 
 	for (n = 0; n < LANGID_SLOTS; n++, i = (i + 1) % LANGID_SLOTS) {
 		if (set[i] == NULL)
@@ -54,7 +43,7 @@ set_add(char **set, const char *w)
 static int
 set_has(char *const *set, const char *w)
 {
-	uint32_t i = hash(w) % LANGID_SLOTS, n;
+	uint32_t i = lex_hash(w) % LANGID_SLOTS, n;
 
 	for (n = 0; n < LANGID_SLOTS && set[i] != NULL;
 	     n++, i = (i + 1) % LANGID_SLOTS)

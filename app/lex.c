@@ -207,7 +207,8 @@ fi_add_parts(const char *bases, struct termbuf *tb)
 	return n;
 }
 
-static uint32_t
+/* FNV-1a: the caches of lex.c and the word lists of langid.c. */
+uint32_t
 lex_hash(const char *s)
 {
 	uint32_t h = 2166136261u;

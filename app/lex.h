@@ -7,6 +7,7 @@
 #define NEUVO_LEX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define LEX_MAXWORD   64
 #define LEX_MAXTOKENS 256
@@ -26,5 +27,6 @@ char *lex_terms(struct lex *, const char *, const char *, int);
 char *lex_groups(struct lex *, const char *, const char *, int);
 char *lex_normalize(const char *);
 size_t lex_count(const char *);
+uint32_t lex_hash(const char *);
 
 #endif

@@ -135,6 +135,8 @@ CREATE TABLE kb.vocab (
 	idf	real NOT NULL,
 	PRIMARY KEY (lang, lexeme)
 );
+CREATE INDEX vocab_df ON kb.vocab (lang, df);
+-- typo tolerance compares the words of the same initial
 CREATE INDEX vocab_initial ON kb.vocab (lang, left(lexeme, 1));
 
 -- The chat log.  Only redacted text is ever written here.

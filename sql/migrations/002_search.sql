@@ -20,10 +20,8 @@ CREATE TABLE kb.doc (
 	-- a single variant ("tomorrow") is incidental; a word in many
 	-- ("prescription") is what the answer is about.
 	central		real[] NOT NULL,
-	norm		real NOT NULL,
-	tsv		tsvector NOT NULL
+	norm		real NOT NULL
 );
-CREATE INDEX doc_tsv ON kb.doc USING gin (tsv);
 
 -- The inverted index of the documents' tsvectors: a message's lexemes
 -- find their documents by index lookups, with each lexeme's centrality.
@@ -78,9 +76,8 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
 		UNION ALL
 		SELECT t.answer_id, t.lang, 't', t.title_tsv FROM kb.answer_text t
 	)
-	INSERT INTO kb.doc (answer_id, lang, kind, lexemes, central, norm, tsv)
-	SELECT s.answer_id, s.lang, s.kind, tsvector_to_array(s.tsv), '{}', 1.0,
-	    s.tsv
+	INSERT INTO kb.doc (answer_id, lang, kind, lexemes, central, norm)
+	SELECT s.answer_id, s.lang, s.kind, tsvector_to_array(s.tsv), '{}', 1.0
 	FROM src s JOIN kb.answer a ON a.id = s.answer_id AND a.published
 	    AND a.kind NOT IN ('fallback', 'clarify');
 
@@ -167,9 +164,12 @@ SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
 	v_stop	text[];
+	v_rare	real;	/* the weight of a word that matches nothing */
 BEGIN
 	SELECT array_agg(sw.word) INTO v_stop FROM kb.stopword sw
 	WHERE sw.lang = p_lang;
+	SELECT v.idf INTO v_rare FROM kb.vocab v WHERE v.lang = p_lang
+	ORDER BY v.df LIMIT 1;
 	RETURN QUERY
 	WITH groups AS (
 		SELECT x.g::integer AS g, left(x.w, 1) = '?' AS opt,
@@ -217,7 +217,8 @@ BEGIN
 		FROM unknown u
 		CROSS JOIN LATERAL (
 			SELECT c.lexeme, c.idf FROM kb.vocab c
-			WHERE c.lang = p_lang AND left(c.lexeme, 1) = left(u.x, 1)
+			WHERE char_length(u.x) >= 7
+			    AND c.lang = p_lang AND left(c.lexeme, 1) = left(u.x, 1)
 			    AND length(c.lexeme) >= 3
 			    AND length(c.lexeme) <= length(u.x) - 3
 			    AND c.lexeme = left(u.x, length(c.lexeme))
@@ -235,16 +236,19 @@ BEGIN
 			ORDER BY length(t.lexeme) DESC LIMIT 1
 		) r
 	), fixed AS (
-		-- Otherwise the nearest known spelling, ä, ö and å folded so
-		-- that "hammaslaakarille" finds "hammaslääkäri".
+		-- Otherwise the nearest known spelling of the same initial,
+		-- ä, ö and å folded so that "hammaslaakarille" finds
+		-- "hammaslääkäri".
 		SELECT u.g, coalesce(f.lexeme, u.x) AS x,
-		    coalesce(f.idf * 0.8, (SELECT max(m.idf) FROM kb.vocab m
-		    WHERE m.lang = p_lang), 1.0) AS idf
+		    coalesce(f.idf * 0.8, v_rare, 1.0) AS idf
 		FROM unknown u
 		LEFT JOIN LATERAL (
 			SELECT c.lexeme, c.idf FROM kb.vocab c
-			WHERE length(u.x) >= 5 AND c.lang = p_lang
+			WHERE char_length(u.x) >= 5 AND c.lang = p_lang
 			    AND left(c.lexeme, 1) = left(u.x, 1)
+			    -- (similar words are of similar length: a cheap test
+			    -- before the trigrams)
+			    AND abs(char_length(c.lexeme) - char_length(u.x)) <= 3
 			    AND translate(c.lexeme, 'äöå', 'aoa') %
 				translate(u.x, 'äöå', 'aoa')
 			ORDER BY similarity(translate(c.lexeme, 'äöå', 'aoa'),

@@ -40,3 +40,7 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA kb TO neuvo_editor;
 -- them, never corrupt anything), which halves a turn's time.  Feedback
 -- that a citizen typed is committed durably (chat.add_feedback).
 ALTER ROLE neuvo_app SET synchronous_commit = off;
+-- A turn is a handful of small, planned-once statements: neither JIT
+-- compilation nor parallel workers can pay for their start-up there.
+ALTER ROLE neuvo_app SET jit = off;
+ALTER ROLE neuvo_app SET max_parallel_workers_per_gather = 0;
