@@ -162,7 +162,7 @@ chat_redflag_in(struct neuvo *nv, struct chat_turn *t, const char *sentence)
 	if ((res = db_exec(nv->db, DB_REDFLAG, p)) == NULL)
 		goto out;
 	rc = 0;
-	if (PQntuples(res) == 1) {
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
 		log_debug("%s: red flag \"%s\" (%s)", t->lang,
 		    PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
 		t->lang = chat_lang(PQgetvalue(res, 0, 2), t->lang);
@@ -310,7 +310,9 @@ chat_retrieve(struct neuvo *nv, struct chat_turn *t)
 		t->d.kind = TURN_ANSWER;
 		t->d.answer_id = chat_int(PQgetvalue(res, 0, 0));
 		t->d.score = 1.0;
-	} else if ((rc = chat_redflag_clauses(nv, t)) != 0)
+	} else if ((PQntuples(res) == 0 ||
+		       strcmp(PQgetvalue(res, 0, 5), "t") == 0) &&
+	    (rc = chat_redflag_clauses(nv, t)) != 0)
 		goto out;
 	else {
 		n = chat_candidates(res, c);

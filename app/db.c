@@ -21,7 +21,8 @@ struct db_stmt_def {
 static const struct db_stmt_def db_stmts[DB_NSTMT] = {
     [DB_HEALTH] = {"health", 0, "SELECT 1"},
     [DB_TURN] = {"turn", 5,
-	"SELECT answer_id, score, kind, lang, reply FROM kb.turn($1::text, "
+	"SELECT answer_id, score, kind, lang, reply, silenced FROM "
+	"kb.turn($1::text, "
 	"$2::text[], $3::text[], $4::text, $5::integer)"},
     [DB_REDFLAG] = {"redflag", 2,
 	"SELECT answer_id, phrase, lang FROM kb.redflag_match($1::text, "

@@ -136,8 +136,9 @@ CREATE TABLE kb.vocab (
 	PRIMARY KEY (lang, lexeme)
 );
 CREATE INDEX vocab_df ON kb.vocab (lang, df);
--- typo tolerance compares the words of the same initial
-CREATE INDEX vocab_initial ON kb.vocab (lang, left(lexeme, 1));
+-- typo tolerance compares the words that begin alike (ä, ö, å folded)
+CREATE INDEX vocab_initial ON kb.vocab
+    (lang, translate(left(lexeme, 2), 'äöå', 'aoa'));
 
 -- The chat log.  Only redacted text is ever written here.
 CREATE TABLE chat.turn (

@@ -218,7 +218,9 @@ BEGIN
 		CROSS JOIN LATERAL (
 			SELECT c.lexeme, c.idf FROM kb.vocab c
 			WHERE char_length(u.x) >= 7
-			    AND c.lang = p_lang AND left(c.lexeme, 1) = left(u.x, 1)
+			    AND c.lang = p_lang
+			    AND translate(left(c.lexeme, 2), 'äöå', 'aoa') =
+				translate(left(u.x, 2), 'äöå', 'aoa')
 			    AND length(c.lexeme) >= 3
 			    AND length(c.lexeme) <= length(u.x) - 3
 			    AND c.lexeme = left(u.x, length(c.lexeme))
@@ -236,8 +238,8 @@ BEGIN
 			ORDER BY length(t.lexeme) DESC LIMIT 1
 		) r
 	), fixed AS (
-		-- Otherwise the nearest known spelling of the same initial,
-		-- ä, ö and å folded so that "hammaslaakarille" finds
+		-- Otherwise the nearest known spelling that begins alike, ä, ö
+		-- and å folded so that "hammaslaakarille" finds
 		-- "hammaslääkäri".
 		SELECT u.g, coalesce(f.lexeme, u.x) AS x,
 		    coalesce(f.idf * 0.8, v_rare, 1.0) AS idf
@@ -245,7 +247,8 @@ BEGIN
 		LEFT JOIN LATERAL (
 			SELECT c.lexeme, c.idf FROM kb.vocab c
 			WHERE char_length(u.x) >= 5 AND c.lang = p_lang
-			    AND left(c.lexeme, 1) = left(u.x, 1)
+			    AND translate(left(c.lexeme, 2), 'äöå', 'aoa') =
+				translate(left(u.x, 2), 'äöå', 'aoa')
 			    -- (similar words are of similar length: a cheap test
 			    -- before the trigrams)
 			    AND abs(char_length(c.lexeme) - char_length(u.x)) <= 3
@@ -381,10 +384,12 @@ BEGIN
 		GROUP BY r.id, r.answer_key, r.phrase, r.lang, ra.ngroups
 		HAVING count(DISTINCT ra.grp) = ra.ngroups
 	)
-	SELECT a.id, h.phrase, h.lang FROM hits h
-	JOIN kb.answer a ON a.key = h.answer_key
-	WHERE a.published AND NOT EXISTS (
-		SELECT 1 FROM hits e WHERE e.answer_key IS NULL)
+	-- A red flag silenced by an exception comes back with no answer:
+	-- the caller then looks at the message clause by clause.
+	SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM hits e
+		WHERE e.answer_key IS NULL) THEN a.id END, h.phrase, h.lang
+	FROM hits h JOIN kb.answer a ON a.key = h.answer_key
+	WHERE a.published
 	ORDER BY h.lang = p_lang DESC, a.kind = 'emergency' DESC,
 	    length(h.phrase) DESC
 	LIMIT 1;
@@ -393,23 +398,27 @@ END $$;
 -- One round trip for a turn: red flags in the whole message first; else
 -- the ranked candidates, the best with its reply already built (the
 -- service answers with it when the policy agrees, as it mostly does).
+-- silenced: a red flag matched but an exception silenced it, so the
+-- service checks the message clause by clause.
 CREATE FUNCTION kb.turn(p_lang text, p_words text[], p_groups text[],
     p_text text, p_limit integer)
 RETURNS TABLE (answer_id integer, score real, kind text, lang text,
-    reply json)
+    reply json, silenced boolean)
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 DECLARE
 	r	record;
+	v_off	boolean := false;
 BEGIN
 	SELECT * INTO r FROM kb.redflag_match(p_lang, p_words);
-	IF FOUND THEN
+	IF FOUND AND r.answer_id IS NOT NULL THEN
 		RETURN QUERY SELECT r.answer_id, 1.0::real, 'redflag'::text,
-		    r.lang, kb.reply(r.answer_id, r.lang);
+		    r.lang, kb.reply(r.answer_id, r.lang), false;
 		RETURN;
 	END IF;
+	v_off := FOUND;
 	RETURN QUERY SELECT s.answer_id, s.score, s.kind, p_lang,
-	    CASE WHEN s.n = 1 THEN kb.reply(s.answer_id, p_lang) END
+	    CASE WHEN s.n = 1 THEN kb.reply(s.answer_id, p_lang) END, v_off
 	FROM (SELECT x.answer_id, x.score, x.kind, row_number() OVER
 	    (ORDER BY x.score DESC, x.answer_id) AS n
 	    FROM kb.search(p_lang, p_groups, p_text, p_limit) x) s
