@@ -125,7 +125,8 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, kb AS $$
 	    AND a.kind <> 'emergency',
 	    unnest(d.lexemes, d.central) x(l, c)
 	WHERE NOT EXISTS (SELECT 1 FROM kb.stopword sw
-	    WHERE sw.lang = d.lang AND sw.word = x.l);
+	    WHERE sw.lang = d.lang AND sw.word = x.l)
+	ORDER BY 1, 2;	-- in index order: much cheaper to index
 $$;
 
 -- Statement trigger: keep the vocabulary current and tell the workers
