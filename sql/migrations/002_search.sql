@@ -183,12 +183,13 @@ BEGIN
 	), alts AS (
 		SELECT g, a FROM kept, unnest(alts) a
 	), forms AS (
-		-- a synonym matches a word or the start of it (4 letters or
-		-- more: "lekuri" in "lekurille"), looked up by index
+		-- a synonym matches a word or the start of the word as typed
+		-- (the first alternative; 4 letters or more: "lekuri" in
+		-- "lekurille"), looked up by index
 		SELECT g, a AS f FROM alts
 		UNION
-		SELECT g, left(a, n) FROM alts,
-		    generate_series(4, char_length(a) - 1) n
+		SELECT g, left(kept.alts[1], n) FROM kept,
+		    generate_series(4, char_length(kept.alts[1]) - 1) n
 	), expanded AS (
 		SELECT g, a FROM alts
 		UNION
