@@ -187,14 +187,20 @@ BEGIN
 	RETURN v_out;
 END $$;
 
-CREATE FUNCTION admin.set_hours(p_service text, p_days text, p_opens time,
-    p_closes time, p_verify boolean DEFAULT false) RETURNS void
-LANGUAGE plpgsql AS $$
+CREATE FUNCTION admin.check_service(p_service text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM kb.service WHERE key = p_service) THEN
 		RAISE EXCEPTION 'unknown service "%"', p_service
 		    USING ERRCODE = 'foreign_key_violation';
 	END IF;
+END $$;
+
+CREATE FUNCTION admin.set_hours(p_service text, p_days text, p_opens time,
+    p_closes time, p_verify boolean DEFAULT false) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM admin.check_service(p_service);
 	IF p_opens IS NULL OR p_closes IS NULL OR p_closes <= p_opens THEN
 		RAISE EXCEPTION 'service "%": opening hours %–% must close after they open',
 		    p_service, p_opens, p_closes USING ERRCODE = 'check_violation';
@@ -226,10 +232,7 @@ CREATE FUNCTION admin.set_exception(p_service text, p_day date,
     p_verify boolean DEFAULT false) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF NOT EXISTS (SELECT 1 FROM kb.service WHERE key = p_service) THEN
-		RAISE EXCEPTION 'unknown service "%"', p_service
-		    USING ERRCODE = 'foreign_key_violation';
-	END IF;
+	PERFORM admin.check_service(p_service);
 	IF (p_opens IS NULL) <> (p_closes IS NULL) OR p_closes <= p_opens THEN
 		RAISE EXCEPTION 'service "%" on %: give both opening and closing time (closing later), or neither for closed',
 		    p_service, p_day USING ERRCODE = 'check_violation';
@@ -270,11 +273,11 @@ GRANT EXECUTE ON FUNCTION kb.time_text(time), kb.hours_summary(text, text)
     TO neuvo_app, neuvo_editor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON kb.service_hours, kb.holiday,
     kb.service_exception, kb.hours_text TO neuvo_editor;
-REVOKE ALL ON FUNCTION admin.parse_days(text),
+REVOKE ALL ON FUNCTION admin.parse_days(text), admin.check_service(text),
     admin.set_hours(text, text, time, time, boolean),
     admin.clear_hours(text, text),
     admin.set_exception(text, date, time, time, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION admin.parse_days(text),
+GRANT EXECUTE ON FUNCTION admin.parse_days(text), admin.check_service(text),
     admin.set_hours(text, text, time, time, boolean),
     admin.clear_hours(text, text),
     admin.set_exception(text, date, time, time, boolean) TO neuvo_editor;
